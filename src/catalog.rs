@@ -1,0 +1,185 @@
+//! The catalog: loaded phrasebooks merged into roles, and the one matcher
+//! built over every spelling of every term of every role.
+//!
+//! Several files may carry the same role (and language): their terms merge,
+//! and an entry in a later file replaces an earlier entry of the same term.
+
+use crate::matcher::{Matcher, normalize};
+use crate::phrasebook::{Entry, Phrasebook};
+
+/// A reader role in one language, with its merged entries.
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub name: Option<String>,
+    pub language: String,
+    pub entries: Vec<Entry>,
+    /// The files that contributed, in merge order.
+    pub files: Vec<String>,
+}
+
+/// Which role entry a needle stands for.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub role: usize,
+    pub entry: usize,
+    /// The spelling as written in the phrasebook (for case-sensitive terms).
+    pub spelling: String,
+}
+
+/// Merged roles and their matcher.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub roles: Vec<Role>,
+    pub matcher: Matcher,
+    /// For each needle id, the role entries it stands for.
+    pub hits: Vec<Vec<Hit>>,
+}
+
+impl Catalog {
+    /// Merges `books` in order and builds the matcher.
+    pub fn new(books: Vec<Phrasebook>) -> Self {
+        let mut roles: Vec<Role> = Vec::new();
+        for book in books {
+            let idx = match roles
+                .iter()
+                .position(|r| r.id == book.role && same_language(&r.language, &book.language))
+            {
+                Some(i) => i,
+                None => {
+                    roles.push(Role {
+                        id: book.role.clone(),
+                        name: None,
+                        language: book.language.clone(),
+                        entries: Vec::new(),
+                        files: Vec::new(),
+                    });
+                    roles.len() - 1
+                }
+            };
+            let role = &mut roles[idx];
+            if book.name.is_some() {
+                role.name = book.name.clone();
+            }
+            role.files.push(book.path.clone());
+            for entry in book.entries {
+                let key = normalize(&entry.term);
+                match role.entries.iter().position(|e| normalize(&e.term) == key) {
+                    Some(i) => role.entries[i] = entry,
+                    None => role.entries.push(entry),
+                }
+            }
+        }
+
+        let mut needles: Vec<String> = Vec::new();
+        let mut hits: Vec<Vec<Hit>> = Vec::new();
+        let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (ri, role) in roles.iter().enumerate() {
+            for (ei, entry) in role.entries.iter().enumerate() {
+                for spelling in entry.spellings() {
+                    let key = normalize(spelling);
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let id = *ids.entry(key.clone()).or_insert_with(|| {
+                        needles.push(key);
+                        hits.push(Vec::new());
+                        needles.len() - 1
+                    });
+                    if !hits[id].iter().any(|h| h.role == ri && h.entry == ei) {
+                        hits[id].push(Hit {
+                            role: ri,
+                            entry: ei,
+                            spelling: spelling.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        Catalog {
+            roles,
+            matcher: Matcher::new(needles),
+            hits,
+        }
+    }
+
+    /// Whether any loaded phrasebook defines role `id` (in any language).
+    pub fn has_role(&self, id: &str) -> bool {
+        self.roles.iter().any(|r| r.id == id)
+    }
+
+    /// Role ids in first-loaded order, without repeats.
+    pub fn role_ids(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.roles {
+            if !out.contains(&r.id) {
+                out.push(r.id.clone());
+            }
+        }
+        out
+    }
+
+    /// The languages loaded, sorted.
+    pub fn languages(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.roles.iter().map(|r| primary(&r.language)).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// The primary language subtag, lowercase (`en-GB` → `en`).
+pub fn primary(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether two language tags name the same language (by primary subtag).
+pub fn same_language(a: &str, b: &str) -> bool {
+    primary(a) == primary(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phrasebook::parse;
+
+    #[test]
+    fn later_books_replace_terms_of_the_same_role() {
+        let a = parse(
+            "role: finance\nterms:\n  - term: DDP\n    replacement: a\n  - term: EXW\n",
+            "a.yaml",
+        )
+        .unwrap();
+        let b = parse(
+            "role: finance\nterms:\n  - term: ddp\n    replacement: b\n",
+            "b.yaml",
+        )
+        .unwrap();
+        let cat = Catalog::new(vec![a, b]);
+        assert_eq!(cat.roles.len(), 1);
+        let ddp: Vec<_> = cat.roles[0]
+            .entries
+            .iter()
+            .map(|e| e.replacements.clone())
+            .collect();
+        assert_eq!(ddp[0], vec!["b"]);
+        assert_eq!(cat.roles[0].entries.len(), 2);
+    }
+
+    #[test]
+    fn one_needle_many_roles() {
+        let a = parse("role: finance\nterms:\n  - term: DDP\n", "a.yaml").unwrap();
+        let b = parse(
+            "role: purchasing\nterms:\n  - term: DDP\n    policy: allow\n",
+            "b.yaml",
+        )
+        .unwrap();
+        let cat = Catalog::new(vec![a, b]);
+        assert_eq!(cat.matcher.len(), 1);
+        assert_eq!(cat.hits[0].len(), 2);
+    }
+}

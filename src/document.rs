@@ -1,0 +1,238 @@
+//! What a reader makes of a file: the prose segments a human reads, each with
+//! a map back to the exact source bytes, plus what the file says about itself
+//! (audience, language) and its suppression comments.
+//!
+//! Readers build segments from pieces. A verbatim piece is text exactly as in
+//! the source; a decoded piece (an entity, an escape) maps as a whole onto its
+//! source bytes, so a match touching it covers the whole entity.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// One source text positions refer to: the file itself, or a decoded part of
+/// it (a base64 or quoted-printable email part).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub text: String,
+    /// `None` for the file itself; the part index for a decoded part.
+    pub decoded_part: Option<usize>,
+}
+
+/// The business field a segment belongs to (e-invoices, CSV, email headers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    /// EN 16931 business term id (`BT-153`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bt: Option<String>,
+    /// Human name of the field (`Item name`, a CSV column header, `Subject`).
+    pub name: String,
+    /// Where the field is: an XPath for XML, `row 3` for CSV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xpath: Option<String>,
+    /// A short human place, e.g. `line 2` for the second invoice line.
+    #[serde(skip)]
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Piece {
+    /// Range in the segment text.
+    text: Range<usize>,
+    /// Range in the source.
+    source: Range<usize>,
+    verbatim: bool,
+}
+
+/// A run of prose: text a reader reads as one flow, in which a multi-word
+/// term may match across line breaks and inline markup.
+#[derive(Debug, Clone, Default)]
+pub struct Segment {
+    /// The prose, with entities decoded.
+    pub text: String,
+    pieces: Vec<Piece>,
+    /// Ranges of the segment text that are link text (they count as explained).
+    pub links: Vec<Range<usize>>,
+    /// Index into [`Document::sources`].
+    pub source: usize,
+    pub field: Option<Field>,
+}
+
+impl Segment {
+    /// A new, empty segment over source `source`.
+    pub fn new(source: usize) -> Self {
+        Segment {
+            source,
+            ..Default::default()
+        }
+    }
+
+    /// Appends text that appears verbatim at `source_start` in the source.
+    pub fn push_verbatim(&mut self, text: &str, source_start: usize) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.pieces.push(Piece {
+            text: start..self.text.len(),
+            source: source_start..source_start + text.len(),
+            verbatim: true,
+        });
+    }
+
+    /// Appends text that the source writes differently (an entity, an escape):
+    /// it maps as a whole onto `source`.
+    pub fn push_decoded(&mut self, text: &str, source: Range<usize>) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.pieces.push(Piece {
+            text: start..self.text.len(),
+            source,
+            verbatim: false,
+        });
+    }
+
+    /// Marks the text pushed since `from` (a `text.len()` taken before) as link text.
+    pub fn mark_link(&mut self, from: usize) {
+        if self.text.len() > from {
+            self.links.push(from..self.text.len());
+        }
+    }
+
+    /// Whether nothing but whitespace was pushed.
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    /// Maps a range of the segment text onto the source. A boundary inside a
+    /// decoded piece widens to the whole piece.
+    pub fn to_source(&self, r: &Range<usize>) -> Range<usize> {
+        let start = self.source_start(r.start);
+        let end = self.source_end(r.end).max(start);
+        start..end
+    }
+
+    fn source_start(&self, t: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.text.end <= t);
+        match self.pieces.get(i) {
+            Some(p) if p.verbatim => p.source.start + (t.saturating_sub(p.text.start)),
+            Some(p) => p.source.start,
+            None => self.pieces.last().map_or(0, |p| p.source.end),
+        }
+    }
+
+    fn source_end(&self, t: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.text.end < t);
+        match self.pieces.get(i) {
+            Some(p) if p.verbatim => p.source.start + (t.saturating_sub(p.text.start)),
+            Some(p) => p.source.end,
+            None => self.pieces.last().map_or(0, |p| p.source.end),
+        }
+    }
+
+    /// Whether the text range maps onto the source verbatim, so that a fix can
+    /// rewrite it: every piece it touches is verbatim and the pieces are
+    /// contiguous in the source (no markup in between).
+    pub fn is_verbatim(&self, r: &Range<usize>) -> bool {
+        let mut last_end: Option<usize> = None;
+        for p in &self.pieces {
+            if p.text.end <= r.start || p.text.start >= r.end {
+                continue;
+            }
+            if !p.verbatim {
+                return false;
+            }
+            if let Some(e) = last_end
+                && e != p.source.start
+            {
+                return false;
+            }
+            last_end = Some(p.source.end);
+        }
+        true
+    }
+}
+
+/// What a document says about its own readers.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    /// Front matter `audience:`.
+    pub audience: Option<Vec<String>>,
+    /// Front matter `lang:`, an e-invoice's language, an email's
+    /// `Content-Language`.
+    pub lang: Option<String>,
+}
+
+/// A suppression comment as written (`plainly-disable-next-line`, ...), for
+/// [`crate::suppress`] to interpret.
+#[derive(Debug, Clone)]
+pub struct Directive {
+    /// The comment's inner text.
+    pub text: String,
+    /// Its byte range in source 0.
+    pub range: Range<usize>,
+}
+
+/// A file as read: sources, prose segments, self-description.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub sources: Vec<Source>,
+    pub segments: Vec<Segment>,
+    pub meta: Meta,
+    pub directives: Vec<Directive>,
+}
+
+impl Document {
+    /// A document whose positions refer to `text` itself.
+    pub fn new(text: String) -> Self {
+        Document {
+            sources: vec![Source {
+                text,
+                decoded_part: None,
+            }],
+            ..Default::default()
+        }
+    }
+
+    /// Adds a segment unless it is blank.
+    pub fn push(&mut self, seg: Segment) {
+        if !seg.is_blank() {
+            self.segments.push(seg);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_verbatim_and_decoded_pieces() {
+        // Source: "R&amp;D fee"
+        let mut s = Segment::new(0);
+        s.push_verbatim("R", 0);
+        s.push_decoded("&", 1..6);
+        s.push_verbatim("D fee", 6);
+        assert_eq!(s.text, "R&D fee");
+        assert_eq!(s.to_source(&(0..3)), 0..7);
+        assert_eq!(s.to_source(&(4..7)), 8..11);
+        assert!(!s.is_verbatim(&(0..3)));
+        assert!(s.is_verbatim(&(4..7)));
+    }
+
+    #[test]
+    fn gaps_between_pieces_are_not_verbatim() {
+        // Source: "minimum *order* quantity"
+        let mut s = Segment::new(0);
+        s.push_verbatim("minimum ", 0);
+        s.push_verbatim("order", 9);
+        s.push_verbatim(" quantity", 15);
+        assert_eq!(s.to_source(&(0..s.text.len())), 0..24);
+        assert!(!s.is_verbatim(&(0..s.text.len())));
+        assert!(s.is_verbatim(&(0..7)));
+    }
+}

@@ -1,0 +1,342 @@
+//! The check pipeline for a run: config and phrasebooks loaded once, then
+//! each file read, checked and handed on in path order.
+//!
+//! file → reader → segments; segments + catalog + audience → rules →
+//! findings. This module owns audience and language resolution; it knows
+//! nothing about output formats.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::diagnostic::SourceError;
+use crate::document::Source;
+use crate::finding::Finding;
+use crate::phrasebook;
+use crate::position::Locator;
+use crate::reader::{self, Format, ReadError, ReadOptions};
+use crate::rules;
+
+/// What the user asked for, before anything is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// `--phrasebook` paths, in order.
+    pub phrasebooks: Vec<PathBuf>,
+    pub no_default_phrasebooks: bool,
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    pub no_config: bool,
+    /// `--role`: overrides every other audience source.
+    pub roles: Vec<String>,
+    /// `--lang`: overrides every other language source.
+    pub lang: Option<String>,
+}
+
+/// Config, catalog and settings for one run.
+pub struct Engine {
+    pub catalog: Catalog,
+    pub config: Config,
+    pub read_options: ReadOptions,
+    roles: Vec<String>,
+    lang: Option<String>,
+}
+
+/// What became of one input.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Read and checked; `sources` are kept for snippets and fixes.
+    Checked {
+        findings: Vec<Finding>,
+        sources: Vec<Source>,
+    },
+    /// Not something plainly reads (binary, ...): a note, not an error.
+    Skipped(String),
+    /// The file could not be read or checked.
+    Failed(SourceError),
+}
+
+/// One input and what became of it.
+#[derive(Debug)]
+pub struct FileResult {
+    /// The path as the user named it (or the `--stdin-name`).
+    pub path: String,
+    /// The path on disk (None for standard input).
+    pub disk_path: Option<PathBuf>,
+    pub outcome: Outcome,
+}
+
+impl FileResult {
+    /// The findings, if the file was checked.
+    pub fn findings(&self) -> &[Finding] {
+        match &self.outcome {
+            Outcome::Checked { findings, .. } => findings,
+            _ => &[],
+        }
+    }
+}
+
+/// One thing to check.
+#[derive(Debug, Clone)]
+pub enum Input {
+    File { display: String, path: PathBuf },
+    Stdin { name: String },
+}
+
+impl Engine {
+    /// Loads the config and the phrasebooks and checks that every role named
+    /// by `--role` or the config exists. All problems are returned at once.
+    pub fn load(setup: &Setup) -> Result<Engine, Vec<SourceError>> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let config = if setup.no_config {
+            Config::defaults(cwd)
+        } else if let Some(p) = &setup.config {
+            Config::load(p).map_err(|e| vec![e])?
+        } else if let Some(p) = Config::discover(&cwd) {
+            Config::load(&p).map_err(|e| vec![e])?
+        } else {
+            Config::defaults(cwd)
+        };
+
+        let mut books = Vec::new();
+        let mut errors = Vec::new();
+        if config.default_phrasebooks && !setup.no_default_phrasebooks {
+            match phrasebook::load_bundled() {
+                Ok(mut b) => books.append(&mut b),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        for p in config.phrasebooks.iter().chain(&setup.phrasebooks) {
+            match phrasebook::load_path(p) {
+                Ok(mut b) => books.append(&mut b),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let catalog = Catalog::new(books);
+        let config_name = config
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        for role in &setup.roles {
+            if !catalog.has_role(role) {
+                errors.push(unknown_role(role, "--role", &catalog));
+            }
+        }
+        for role in config.roles.iter().flatten().chain(&config.audience_roles) {
+            if !catalog.has_role(role) {
+                errors.push(unknown_role(role, &config_name, &catalog));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Engine {
+            catalog,
+            config,
+            read_options: ReadOptions::default(),
+            roles: setup.roles.clone(),
+            lang: setup.lang.clone(),
+        })
+    }
+
+    /// The audience of a file: `--role`, else front matter, else the first
+    /// matching config glob, else config `roles`, else every loaded role.
+    fn audience(&self, meta: Option<&[String]>, path: Option<&Path>) -> Vec<String> {
+        if !self.roles.is_empty() {
+            return self.roles.clone();
+        }
+        if let Some(m) = meta {
+            return m.to_vec();
+        }
+        if let Some(a) = path.and_then(|p| self.config.audience_for(p)) {
+            return a.to_vec();
+        }
+        if let Some(r) = &self.config.roles {
+            return r.clone();
+        }
+        self.catalog.role_ids()
+    }
+
+    /// The language of a file: `--lang`, else what the document says, else
+    /// the config glob, else English.
+    fn language(&self, meta: Option<&str>, path: Option<&Path>) -> String {
+        self.lang
+            .clone()
+            .or_else(|| meta.map(str::to_string))
+            .or_else(|| {
+                path.and_then(|p| self.config.language_for(p))
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "en".to_string())
+    }
+
+    /// Reads and checks one file's bytes. `name` gives the format and the
+    /// displayed path; `path` is used for config globs.
+    pub fn check_bytes(&self, name: &str, path: Option<&Path>, bytes: &[u8]) -> Outcome {
+        let format = Format::detect(name);
+        let doc = match reader::read(format, bytes, &self.read_options) {
+            Ok(d) => d,
+            Err(ReadError::Skip(why)) => return Outcome::Skipped(why),
+            Err(ReadError::Invalid {
+                message,
+                help,
+                offset,
+            }) => {
+                let text = String::from_utf8_lossy(bytes);
+                let err = match offset {
+                    Some(o) => {
+                        let ix = crate::position::LineIndex::new(&text);
+                        let lc = ix.line_col(&text, o.min(text.len()));
+                        let mut e = SourceError::file(name, message, help);
+                        e.line = Some(lc.line);
+                        e.column = Some(lc.column);
+                        e
+                    }
+                    None => SourceError::file(name, message, help),
+                };
+                return Outcome::Failed(err);
+            }
+        };
+        let audience = self.audience(doc.meta.audience.as_deref(), path);
+        if let Some(unknown) = audience.iter().find(|r| !self.catalog.has_role(r)) {
+            return Outcome::Failed(SourceError::file(
+                name,
+                format!("unknown role `{unknown}` in the document's audience"),
+                format!("use one of: {}", self.catalog.role_ids().join(", ")),
+            ));
+        }
+        let lang = self.language(doc.meta.lang.as_deref(), path);
+        let ignore_terms = path
+            .map(|p| self.config.ignored_terms(p))
+            .unwrap_or_default();
+        let locator = Locator::new(&doc.sources);
+        let ctx = rules::Context {
+            doc: &doc,
+            catalog: &self.catalog,
+            audience: &audience,
+            lang: &lang,
+            locator: &locator,
+            ignore_terms: &ignore_terms,
+        };
+        let mut findings = rules::run(&ctx);
+        for f in &mut findings {
+            f.path = name.to_string();
+        }
+        Outcome::Checked {
+            findings,
+            sources: doc.sources,
+        }
+    }
+
+    /// Checks one input.
+    pub fn check_input(&self, input: &Input) -> FileResult {
+        match input {
+            Input::Stdin { name } => {
+                let mut bytes = Vec::new();
+                let outcome = match std::io::stdin().lock().read_to_end(&mut bytes) {
+                    Ok(_) => self.check_bytes(name, Some(Path::new(name)), &bytes),
+                    Err(e) => Outcome::Failed(SourceError::file(
+                        name,
+                        format!("cannot read standard input: {e}"),
+                        "pipe the document into plainly",
+                    )),
+                };
+                FileResult {
+                    path: name.clone(),
+                    disk_path: None,
+                    outcome,
+                }
+            }
+            Input::File { display, path } => {
+                let outcome = match std::fs::read(path) {
+                    Ok(bytes) => self.check_bytes(display, Some(path), &bytes),
+                    Err(e) => Outcome::Failed(SourceError::file(
+                        display,
+                        format!("cannot read file: {}", io_reason(&e)),
+                        "check that the file exists and that you may read it",
+                    )),
+                };
+                FileResult {
+                    path: display.clone(),
+                    disk_path: Some(path.clone()),
+                    outcome,
+                }
+            }
+        }
+    }
+
+    /// Checks every input on all cores and hands each result to `sink` in
+    /// input order, as soon as it and all before it are done. Memory holds
+    /// only results that finished out of order.
+    pub fn check_all(&self, inputs: &[Input], mut sink: impl FnMut(FileResult)) {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(inputs.len().max(1));
+        if threads <= 1 {
+            for input in inputs {
+                sink(self.check_input(input));
+            }
+            return;
+        }
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = mpsc::channel::<(usize, FileResult)>();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = inputs.get(i) else { break };
+                        if tx.send((i, self.check_input(input))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut pending: std::collections::BTreeMap<usize, FileResult> = Default::default();
+            let mut want = 0;
+            for (i, result) in rx {
+                pending.insert(i, result);
+                while let Some(r) = pending.remove(&want) {
+                    sink(r);
+                    want += 1;
+                }
+            }
+        });
+    }
+}
+
+fn unknown_role(role: &str, origin: &str, catalog: &Catalog) -> SourceError {
+    SourceError::file(
+        origin,
+        format!("no phrasebook defines role `{role}`"),
+        format!(
+            "use one of: {} (or add a phrasebook with `role: {role}`)",
+            catalog.role_ids().join(", ")
+        ),
+    )
+}
+
+/// An I/O error as a short reason, without Rust's `(os error N)` noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! The term matcher: every spelling of every loaded term in one aho-corasick
+//! automaton, run over case-folded text, reporting whole-word candidates with
+//! byte ranges into the text it was given.
+//!
+//! aho-corasick folds ASCII only, so the text is folded (Unicode lowercase,
+//! whitespace runs collapsed to one space) into a buffer that keeps a map back
+//! to the original byte offsets. The matcher knows nothing about files,
+//! phrasebooks or roles: the caller decides which candidates count and picks
+//! the leftmost-longest among those (see [`select`]).
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+/// Folds one spelling the way text is folded: Unicode lowercase, whitespace
+/// runs as one space, trimmed. Two spellings with the same key are the same
+/// needle.
+pub fn normalize(s: &str) -> String {
+    let folded = Folded::new(s.trim());
+    folded.text
+}
+
+/// Is `c` part of a word? Unicode `\w`: letters, marks, digits, connector
+/// punctuation. Apostrophes and dashes are not, so `SKU` matches in "SKU's"
+/// and "SKU-like".
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::is_word_character(c)
+    }
+}
+
+/// Text folded for matching, with a map from each folded byte back to the
+/// byte offset of the source character it came from.
+#[derive(Debug, Default)]
+pub struct Folded {
+    pub text: String,
+    /// `map[i]` is the source offset of the character folded byte `i` came
+    /// from; `map[text.len()]` is the source length.
+    map: Vec<u32>,
+}
+
+impl Folded {
+    /// Folds `src`. Whitespace runs become one space mapped to the run's
+    /// first character.
+    pub fn new(src: &str) -> Self {
+        let mut f = Folded {
+            text: String::with_capacity(src.len()),
+            map: Vec::with_capacity(src.len() + 1),
+        };
+        let mut in_space = false;
+        let bytes = src.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                // ASCII fast path: one byte in, one byte out.
+                if b.is_ascii_whitespace() || b == 0x0b {
+                    if !in_space {
+                        f.text.push(' ');
+                        f.map.push(i as u32);
+                        in_space = true;
+                    }
+                } else {
+                    f.text.push(b.to_ascii_lowercase() as char);
+                    f.map.push(i as u32);
+                    in_space = false;
+                }
+                i += 1;
+                continue;
+            }
+            let c = src[i..].chars().next().unwrap_or('\u{FFFD}');
+            let len = c.len_utf8();
+            if c.is_whitespace() {
+                if !in_space {
+                    f.text.push(' ');
+                    f.map.push(i as u32);
+                    in_space = true;
+                }
+            } else {
+                in_space = false;
+                let before = f.text.len();
+                fold_char(c, &mut f.text);
+                f.map.resize(f.text.len(), i as u32);
+                debug_assert!(f.text.len() > before);
+            }
+            i += len;
+        }
+        f.map.push(src.len() as u32);
+        f
+    }
+
+    /// Source offset for a folded start offset, if it begins a source character.
+    fn source_start(&self, i: usize) -> Option<usize> {
+        if i > 0 && self.map[i - 1] == self.map[i] {
+            return None;
+        }
+        Some(self.map[i] as usize)
+    }
+
+    /// Source offset for a folded end offset, if it ends a source character.
+    fn source_end(&self, i: usize) -> Option<usize> {
+        if i < self.text.len() && i > 0 && self.map[i - 1] == self.map[i] {
+            return None;
+        }
+        Some(self.map[i] as usize)
+    }
+}
+
+/// Simple Unicode case folding via lowercase, with the final sigma folded to
+/// sigma so that "ΣΟΦΟΣ" and "σοφος" agree.
+fn fold_char(c: char, out: &mut String) {
+    if c == 'ς' {
+        out.push('σ');
+        return;
+    }
+    for l in c.to_lowercase() {
+        out.push(l);
+    }
+}
+
+/// One whole-word occurrence of a needle in the text given to [`Matcher::find`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Index of the needle, as returned by [`Matcher::needle`].
+    pub needle: usize,
+    /// Byte range in the original text.
+    pub range: Range<usize>,
+}
+
+/// The automaton over every needle.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    needles: Vec<String>,
+    /// Whether a needle starts / ends with a word character: the
+    /// word-boundary test applies only at such ends (as `\b` does).
+    word_ends: Vec<(bool, bool)>,
+}
+
+impl Matcher {
+    /// Builds the automaton. `needles` must be normalized ([`normalize`]) and
+    /// distinct; their index is the needle id.
+    pub fn new(needles: Vec<String>) -> Self {
+        let word_ends = needles
+            .iter()
+            .map(|n| {
+                (
+                    n.chars().next().is_some_and(is_word_char),
+                    n.chars().next_back().is_some_and(is_word_char),
+                )
+            })
+            .collect();
+        let ac = if needles.is_empty() {
+            None
+        } else {
+            // A DFA scans fastest; past a few thousand needles its build
+            // time and memory grow, so let the contiguous NFA take over.
+            let kind = if needles.len() <= 3_000 {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            };
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(kind))
+                .build(&needles)
+                .or_else(|_| {
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::Standard)
+                        .build(&needles)
+                })
+                .ok()
+        };
+        Matcher {
+            ac,
+            needles,
+            word_ends,
+        }
+    }
+
+    /// The normalized needle with this id.
+    pub fn needle(&self, id: usize) -> &str {
+        &self.needles[id]
+    }
+
+    /// Number of needles.
+    pub fn len(&self) -> usize {
+        self.needles.len()
+    }
+
+    /// Whether there are no needles.
+    pub fn is_empty(&self) -> bool {
+        self.needles.is_empty()
+    }
+
+    /// Every whole-word occurrence of every needle in `text`, overlapping
+    /// ones included, in order of start then longest first.
+    pub fn find(&self, text: &str) -> Vec<Candidate> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let folded = Folded::new(text);
+        let ftext = folded.text.as_str();
+        let mut out = Vec::new();
+        for m in ac.find_overlapping_iter(ftext) {
+            let (fs, fe) = (m.start(), m.end());
+            let id = m.pattern().as_usize();
+            let (word_start, word_end) = self.word_ends[id];
+            if word_start && ftext[..fs].chars().next_back().is_some_and(is_word_char) {
+                continue;
+            }
+            if word_end && ftext[fe..].chars().next().is_some_and(is_word_char) {
+                continue;
+            }
+            let (Some(s), Some(e)) = (folded.source_start(fs), folded.source_end(fe)) else {
+                continue;
+            };
+            out.push(Candidate {
+                needle: id,
+                range: s..e,
+            });
+        }
+        out.sort_by(|a, b| {
+            a.range
+                .start
+                .cmp(&b.range.start)
+                .then(b.range.end.cmp(&a.range.end))
+        });
+        out
+    }
+}
+
+/// Picks leftmost-longest, non-overlapping candidates among those `keep`
+/// accepts. Filtering before choosing means a longer candidate that is not
+/// valid never hides a valid shorter one. `candidates` must be sorted as
+/// [`Matcher::find`] returns them.
+pub fn select(
+    candidates: &[Candidate],
+    mut keep: impl FnMut(&Candidate) -> bool,
+) -> Vec<&Candidate> {
+    let mut out: Vec<&Candidate> = Vec::new();
+    let mut end = 0;
+    for c in candidates {
+        if c.range.start < end {
+            continue;
+        }
+        if keep(c) {
+            end = c.range.end;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(terms: &[&str]) -> Matcher {
+        Matcher::new(terms.iter().map(|t| normalize(t)).collect())
+    }
+
+    /// The selected matches as source slices.
+    fn hits<'t>(terms: &[&str], text: &'t str) -> Vec<&'t str> {
+        let m = matcher(terms);
+        let cands = m.find(text);
+        select(&cands, |_| true)
+            .into_iter()
+            .map(|c| &text[c.range.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert_eq!(hits(&["SKU"], "SKU-like"), vec!["SKU"]);
+        assert_eq!(hits(&["SKU"], "the SKU's code"), vec!["SKU"]);
+        assert!(hits(&["SKU"], "SKUS").is_empty());
+        assert!(hits(&["SKU"], "XSKU").is_empty());
+        assert!(hits(&["SKU"], "SKU_1").is_empty());
+        assert!(hits(&["net 30"], "net 300").is_empty());
+        assert_eq!(hits(&["net 30"], "net 30."), vec!["net 30"]);
+    }
+
+    #[test]
+    fn unicode_case_folding() {
+        assert_eq!(
+            hits(&["förfallodag"], "FÖRFALLODAG idag"),
+            vec!["FÖRFALLODAG"]
+        );
+        assert_eq!(hits(&["ΣΟΦΟΣ"], "σοφος"), vec!["σοφος"]);
+        assert_eq!(
+            hits(&["restocking fee"], "A Restocking Fee."),
+            vec!["Restocking Fee"]
+        );
+    }
+
+    #[test]
+    fn unicode_word_boundaries() {
+        // "ö" is a letter: no match inside "föreDDP" or "DDPö".
+        assert!(hits(&["DDP"], "föreDDP").is_empty());
+        assert!(hits(&["DDP"], "DDPö").is_empty());
+        assert_eq!(hits(&["DDP"], "«DDP»"), vec!["DDP"]);
+        // Swedish compounds are not split.
+        assert!(hits(&["faktura"], "fakturaavgiften").is_empty());
+    }
+
+    #[test]
+    fn space_matches_any_whitespace_run() {
+        assert_eq!(
+            hits(
+                &["minimum order quantity"],
+                "the minimum  order\n\tquantity is 5"
+            ),
+            vec!["minimum  order\n\tquantity"]
+        );
+        assert_eq!(hits(&["net 30"], "net\u{a0}30"), vec!["net\u{a0}30"]);
+        assert_eq!(hits(&["net 30"], "net\r\n30"), vec!["net\r\n30"]);
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        assert_eq!(
+            hits(&["net 30", "2/10 net 30"], "terms 2/10 net 30 apply"),
+            vec!["2/10 net 30"]
+        );
+        assert_eq!(
+            hits(
+                &["remittance", "remittance advice"],
+                "send remittance advice"
+            ),
+            vec!["remittance advice"]
+        );
+    }
+
+    #[test]
+    fn failed_longer_match_falls_back_to_shorter() {
+        assert_eq!(
+            hits(&["remittance", "remittance advice"], "remittance advices"),
+            vec!["remittance"]
+        );
+    }
+
+    #[test]
+    fn rejected_candidates_do_not_hide_others() {
+        let m = matcher(&["net", "net 30"]);
+        let cands = m.find("net 30 days");
+        let picked: Vec<_> = select(&cands, |c| m.needle(c.needle) == "net")
+            .into_iter()
+            .map(|c| c.range.clone())
+            .collect();
+        assert_eq!(picked, vec![0..3]);
+    }
+
+    #[test]
+    fn offsets_are_source_bytes_with_multibyte_text() {
+        let text = "Grüße: DDP — ständig";
+        let m = matcher(&["DDP"]);
+        let c = &m.find(text)[0];
+        assert_eq!(&text[c.range.clone()], "DDP");
+        assert_eq!(c.range, 9..12);
+    }
+
+    #[test]
+    fn expanding_fold_keeps_char_boundaries() {
+        // "İ" lowercases to two chars; a needle matching half of it is not a match.
+        let text = "İDDP İ DDP";
+        let m = matcher(&["DDP", "i"]);
+        let found: Vec<_> = m.find(text).into_iter().map(|c| &text[c.range]).collect();
+        assert_eq!(found, vec!["DDP"]);
+    }
+
+    #[test]
+    fn non_word_edges_need_no_boundary() {
+        assert_eq!(hits(&["#tag"], "a#tag b"), vec!["#tag"]);
+        assert_eq!(hits(&["2/10"], "x 2/10."), vec!["2/10"]);
+    }
+
+    #[test]
+    fn empty_matcher_finds_nothing() {
+        assert!(Matcher::new(vec![]).find("anything").is_empty());
+    }
+}

@@ -1,0 +1,154 @@
+//! Positions: byte offsets into a source text turned into 1-based lines and
+//! columns, where columns count Unicode code points. Computed here once; no
+//! reporter recomputes them.
+
+/// Line starts of one text, for fast offset → line/column lookups.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// A 1-based line and column (columns in code points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    /// Indexes `text`. Lines end at `\n`; a `\r` before it belongs to the
+    /// line end, so CRLF files count lines like LF files.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 0-based line that contains byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(usize::MAX)
+    }
+
+    /// Number of lines.
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte range of 0-based `line` without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_start(line).min(text.len());
+        let mut end = match self.starts.get(line + 1) {
+            Some(&next) => next - 1,
+            None => text.len(),
+        };
+        if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// 1-based line and column of byte `offset` in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start)
+            + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+/// Where a finding is: byte range and line/column range in one source (the
+/// file, or a decoded email part).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// `Some(part)` when the positions are in a decoded email part.
+    pub decoded_part: Option<usize>,
+}
+
+/// Turns byte ranges of a document's sources into [`Location`]s, indexing each
+/// source's lines once, on first use.
+pub struct Locator<'d> {
+    sources: &'d [crate::document::Source],
+    indexes: Vec<std::sync::OnceLock<LineIndex>>,
+}
+
+impl<'d> Locator<'d> {
+    pub fn new(sources: &'d [crate::document::Source]) -> Self {
+        Locator {
+            sources,
+            indexes: sources.iter().map(|_| std::sync::OnceLock::new()).collect(),
+        }
+    }
+
+    /// The location of `range` in source `source`.
+    pub fn locate(&self, source: usize, range: std::ops::Range<usize>) -> Location {
+        let text = &self.sources[source].text;
+        let ix = self.indexes[source].get_or_init(|| LineIndex::new(text));
+        let start = ix.line_col(text, range.start);
+        let end = ix.line_col(text, range.end);
+        Location {
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            byte_start: range.start,
+            byte_end: range.end,
+            decoded_part: self.sources[source].decoded_part,
+        }
+    }
+
+    /// The source text of `range`.
+    pub fn text(&self, source: usize, range: std::ops::Range<usize>) -> &'d str {
+        self.sources[source].text.get(range).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let t = "ab\ncd\n";
+        let ix = LineIndex::new(t);
+        assert_eq!(ix.line_col(t, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(ix.line_col(t, 4), LineCol { line: 2, column: 2 });
+        assert_eq!(ix.line_col(t, 6), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn crlf_counts_lines() {
+        let t = "a\r\nb DDP\r\n";
+        let ix = LineIndex::new(t);
+        assert_eq!(ix.line_col(t, 5), LineCol { line: 2, column: 3 });
+        assert_eq!(ix.line_range(t, 1), 3..8);
+    }
+
+    #[test]
+    fn columns_count_code_points() {
+        let t = "Grüße DDP";
+        let ix = LineIndex::new(t);
+        assert_eq!(ix.line_col(t, 8), LineCol { line: 1, column: 7 });
+    }
+}

@@ -1,0 +1,90 @@
+//! Readers turn a file's bytes into a [`Document`]: which byte ranges are
+//! prose a human reads, and what the file says about its readers. A reader
+//! knows nothing about phrasebooks or findings.
+//!
+//! Adding a format is one new file here plus one line in [`Format`].
+
+pub mod markdown;
+pub mod text;
+
+use crate::document::Document;
+
+/// The input formats plainly reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Text,
+}
+
+impl Format {
+    /// The format a path's name says it has; anything unknown is text.
+    pub fn detect(path: &str) -> Format {
+        let ext = std::path::Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("md" | "markdown" | "mdx") => Format::Markdown,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// Settings readers take from the config.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {}
+
+/// Why a file yielded no document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Not something plainly checks (binary, an XML file that is no invoice):
+    /// a note on stderr, counted as skipped.
+    Skip(String),
+    /// Something is wrong with the file: an error, counted in `errors`.
+    Invalid {
+        message: String,
+        help: String,
+        /// Byte offset of the problem, when there is one.
+        offset: Option<usize>,
+    },
+}
+
+impl ReadError {
+    pub fn invalid(message: impl Into<String>, help: impl Into<String>) -> Self {
+        ReadError::Invalid {
+            message: message.into(),
+            help: help.into(),
+            offset: None,
+        }
+    }
+}
+
+/// Reads `bytes` as `format`.
+pub fn read(format: Format, bytes: &[u8], _options: &ReadOptions) -> Result<Document, ReadError> {
+    match format {
+        Format::Markdown => markdown::read(utf8(bytes)?),
+        Format::Text => text::read(utf8(bytes)?),
+    }
+}
+
+/// The file as UTF-8 text, or the reason it is not. Binary files (a NUL
+/// byte) are skipped; UTF-16 and invalid UTF-8 are errors that say where.
+pub fn utf8(bytes: &[u8]) -> Result<&str, ReadError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ReadError::invalid(
+            "UTF-16 text is not supported",
+            "save the file as UTF-8",
+        ));
+    }
+    if memchr::memchr(0, bytes).is_some() {
+        return Err(ReadError::Skip("binary file (contains NUL bytes)".into()));
+    }
+    std::str::from_utf8(bytes).map_err(|e| ReadError::Invalid {
+        message: format!(
+            "not valid UTF-8: first bad byte at offset {}",
+            e.valid_up_to()
+        ),
+        help: "save the file as UTF-8 (or convert it with `iconv -t UTF-8`)".into(),
+        offset: Some(e.valid_up_to()),
+    })
+}

@@ -1,0 +1,349 @@
+//! ## What it does
+//! Finds industry terms that a reader role of the document does not know, as
+//! listed in that role's phrasebook, and says what that reader calls them.
+//!
+//! ## Why is this bad?
+//! A customer's accounts-payable clerk who meets "RSTK fee, 12 C62, DDP" cannot
+//! tell what is billed; the invoice is held while someone does detective work.
+//!
+//! ## Example
+//! `We add a RSTK fee of 15%.` (finance)
+//!
+//! Use instead:
+//! `We add a charge for taking returned goods back into stock of 15%.`
+//!
+//! Policy `replace` reports every occurrence; `explain` only a first occurrence
+//! not followed by a parenthetical and not written as a link; `allow` never.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Context;
+use crate::catalog::{Hit, same_language};
+use crate::document::Segment;
+use crate::finding::{Edit, Finding, Fix};
+use crate::matcher::{normalize, select};
+use crate::phrasebook::{Entry, Policy};
+
+/// Web addresses and email addresses: not prose, even inside a paragraph.
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:\b(?:https?|ftp|mailto)://|\bwww\.)[^\s<>()\[\]{}]+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+",
+    )
+    .expect("static regex")
+});
+
+/// Byte ranges of addresses in `text` (cheap when there are none).
+fn addresses(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    if memchr::memchr(b'@', b).is_none()
+        && memchr::memmem::find(b, b"://").is_none()
+        && memchr::memmem::find(b, b"www.").is_none()
+        && memchr::memmem::find(b, b"WWW.").is_none()
+    {
+        return Vec::new();
+    }
+    ADDRESS.find_iter(text).map(|m| m.range()).collect()
+}
+
+/// Whitespace runs as one space, case kept: for case-sensitive spellings.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Checks the document's segments for jargon.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let catalog = ctx.catalog;
+    let eligible: Vec<bool> = catalog
+        .roles
+        .iter()
+        .map(|r| ctx.audience.contains(&r.id) && same_language(&r.language, ctx.lang))
+        .collect();
+    if !eligible.iter().any(|e| *e) {
+        return Vec::new();
+    }
+    let mut explained_once: HashSet<(usize, usize)> = HashSet::new();
+    let mut out = Vec::new();
+
+    for seg in &ctx.doc.segments {
+        let candidates = catalog.matcher.find(&seg.text);
+        if candidates.is_empty() {
+            continue;
+        }
+        let masks = addresses(&seg.text);
+        let text = seg.text.as_str();
+        let hits_at = |needle: usize, range: &Range<usize>| -> Vec<&Hit> {
+            let mut roles_seen = Vec::new();
+            catalog.hits[needle]
+                .iter()
+                .filter(|h| eligible[h.role])
+                .filter(|h| {
+                    let e = &catalog.roles[h.role].entries[h.entry];
+                    !e.case_sensitive || collapse(&text[range.clone()]) == collapse(&h.spelling)
+                })
+                .filter(|h| {
+                    // One entry per role for a needle.
+                    if roles_seen.contains(&h.role) {
+                        false
+                    } else {
+                        roles_seen.push(h.role);
+                        true
+                    }
+                })
+                .collect()
+        };
+        let chosen = select(&candidates, |c| {
+            !masks
+                .iter()
+                .any(|m| m.start < c.range.end && c.range.start < m.end)
+                && !hits_at(c.needle, &c.range).is_empty()
+        });
+
+        for c in chosen {
+            let hits = hits_at(c.needle, &c.range);
+            if hits.iter().any(|h| {
+                let e = &catalog.roles[h.role].entries[h.entry];
+                ctx.ignore_terms.contains(&normalize(&e.term))
+            }) {
+                continue;
+            }
+            let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
+            for h in &hits {
+                let entry = &catalog.roles[h.role].entries[h.entry];
+                match entry.policy {
+                    Policy::Allow => {}
+                    Policy::Replace => flagged.push((h, entry)),
+                    Policy::Explain => {
+                        if explained_once.insert((h.role, h.entry)) && !explained(seg, &c.range) {
+                            flagged.push((h, entry));
+                        }
+                    }
+                }
+            }
+            if flagged.is_empty() {
+                continue;
+            }
+            let source_range = seg.to_source(&c.range);
+            let matched = ctx.locator.text(seg.source, source_range.clone());
+            let location = ctx.locator.locate(seg.source, source_range.clone());
+            let fix = fix_for(ctx, seg, &c.range, &source_range, matched, &hits, &flagged);
+            for (h, entry) in flagged {
+                let role = &catalog.roles[h.role];
+                out.push(Finding {
+                    path: String::new(),
+                    location,
+                    matched: matched.to_string(),
+                    term: Some(entry.term.clone()),
+                    role: Some(role.id.clone()),
+                    rule: "jargon".into(),
+                    severity: entry.severity,
+                    replacements: entry.replacements.clone(),
+                    explanation: entry.explanation.clone(),
+                    message: message(matched, &role.id, entry),
+                    field: seg.field.clone(),
+                    fix: fix.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Whether the occurrence is explained where it stands: followed by a
+/// parenthetical, written inside parentheses right after the words it
+/// abbreviates, or written as a link.
+fn explained(seg: &Segment, range: &Range<usize>) -> bool {
+    let after = seg.text[range.end..].trim_start();
+    let before = seg.text[..range.start].trim_end();
+    after.starts_with('(')
+        || (before.ends_with('(') && after.starts_with(')'))
+        || seg
+            .links
+            .iter()
+            .any(|l| l.start <= range.start && range.end <= l.end)
+}
+
+fn message(matched: &str, role: &str, entry: &Entry) -> String {
+    match (entry.policy, entry.replacements.as_slice()) {
+        (Policy::Explain, [one, ..]) => format!(
+            "\"{matched}\" is not explained at its first use for {role} readers: add \"({one})\" or link it to the glossary"
+        ),
+        (Policy::Explain, []) => format!(
+            "\"{matched}\" is not explained at its first use for {role} readers: explain it in parentheses or link it to the glossary"
+        ),
+        (_, []) => format!("{role} readers may not know \"{matched}\": explain it in plain words"),
+        (_, [one]) => format!("{role} readers may not know \"{matched}\": write \"{one}\""),
+        (_, many) => format!(
+            "{role} readers may not know \"{matched}\": write {}",
+            many.iter()
+                .map(|r| format!("\"{r}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+/// The safe fix for an occurrence, or why there is none. Safe means: every
+/// role the document is checked for flags it with policy `replace` and the
+/// same single replacement, and the source bytes are the prose as written
+/// (no entity, markup or quote prefix inside, not a decoded email part).
+fn fix_for(
+    ctx: &Context<'_>,
+    seg: &Segment,
+    text_range: &Range<usize>,
+    source_range: &Range<usize>,
+    matched: &str,
+    hits: &[&Hit],
+    flagged: &[(&Hit, &Entry)],
+) -> Fix {
+    let catalog = ctx.catalog;
+    let audience_roles: Vec<usize> = catalog
+        .roles
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| ctx.audience.contains(&r.id) && same_language(&r.language, ctx.lang))
+        .map(|(i, _)| i)
+        .collect();
+    let mut replacement: Option<&str> = None;
+    for ri in &audience_roles {
+        let Some(h) = hits.iter().find(|h| h.role == *ri) else {
+            return Fix::None(format!(
+                "role {} has no entry for this term",
+                catalog.roles[*ri].id
+            ));
+        };
+        let entry = &catalog.roles[h.role].entries[h.entry];
+        if entry.policy != Policy::Replace {
+            return Fix::None(format!(
+                "policy for role {} is not `replace`",
+                catalog.roles[*ri].id
+            ));
+        }
+        let [one] = entry.replacements.as_slice() else {
+            return Fix::None(format!(
+                "role {} has {} replacements; choose one by hand",
+                catalog.roles[*ri].id,
+                entry.replacements.len()
+            ));
+        };
+        match replacement {
+            None => replacement = Some(one),
+            Some(r) if r == one => {}
+            Some(_) => {
+                return Fix::None(
+                    "the roles have different replacements; choose one by hand".into(),
+                );
+            }
+        }
+    }
+    let Some(replacement) = replacement else {
+        return Fix::None("no replacement".into());
+    };
+    if flagged.is_empty() {
+        return Fix::None("nothing to fix".into());
+    }
+    if ctx.doc.sources[seg.source].decoded_part.is_some() {
+        return Fix::None(
+            "the text is in an encoded email part; edit it in the mail client".into(),
+        );
+    }
+    if !seg.is_verbatim(text_range) {
+        return Fix::None("the match contains markup, an entity or a quote prefix".into());
+    }
+    let spelling = hits.first().map(|h| h.spelling.as_str()).unwrap_or(matched);
+    let sentence_start = sentence_start(&seg.text[..text_range.start]);
+    Fix::Safe(Edit {
+        range: source_range.clone(),
+        replacement: match_case(matched, spelling, replacement, sentence_start),
+    })
+}
+
+/// Whether text before a match ends a sentence (or is empty).
+fn sentence_start(before: &str) -> bool {
+    let t = before.trim_end_matches([' ', '\t', '*', '_', '"', '“', '‘', '\'']);
+    t.trim().is_empty() || t.ends_with(['.', '!', '?', '\n', ':']) && before.len() > t.len()
+}
+
+/// Gives `replacement` the capitalisation of `matched`: lower stays as
+/// written, Title capitalises the first letter, UPPER (when the phrasebook
+/// spelling is not itself upper case) upper-cases everything, and a sentence
+/// start capitalises the first letter.
+pub fn match_case(
+    matched: &str,
+    spelling: &str,
+    replacement: &str,
+    sentence_start: bool,
+) -> String {
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).collect::<String>();
+    let m = letters(matched);
+    let spelling_upper = {
+        let s = letters(spelling);
+        !s.is_empty() && s.chars().all(|c| c.is_uppercase())
+    };
+    let all_upper = m.chars().count() > 1 && m.chars().all(|c| c.is_uppercase());
+    if all_upper && !spelling_upper {
+        return replacement.to_uppercase();
+    }
+    let first_upper = m.chars().next().is_some_and(|c| c.is_uppercase());
+    let spelling_first_upper = letters(spelling)
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase());
+    if (first_upper && !spelling_first_upper) || sentence_start {
+        let mut cs = replacement.chars();
+        return match cs.next() {
+            Some(f) => f.to_uppercase().chain(cs).collect(),
+            None => String::new(),
+        };
+    }
+    replacement.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_follows_the_match() {
+        assert_eq!(
+            match_case("restocking fee", "restocking fee", "return charge", false),
+            "return charge"
+        );
+        assert_eq!(
+            match_case("Restocking fee", "restocking fee", "return charge", false),
+            "Return charge"
+        );
+        assert_eq!(
+            match_case("RESTOCKING FEE", "restocking fee", "return charge", false),
+            "RETURN CHARGE"
+        );
+        assert_eq!(
+            match_case("DDP", "DDP", "delivered duty paid", false),
+            "delivered duty paid"
+        );
+        assert_eq!(
+            match_case("DDP", "DDP", "delivered duty paid", true),
+            "Delivered duty paid"
+        );
+    }
+
+    #[test]
+    fn sentence_starts() {
+        assert!(sentence_start(""));
+        assert!(sentence_start("Done. "));
+        assert!(!sentence_start("the "));
+    }
+
+    #[test]
+    fn addresses_are_found() {
+        let t = "mail sla@nordwind.example or see https://x.example/ddp-terms now";
+        let found: Vec<_> = addresses(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            found,
+            vec!["sla@nordwind.example", "https://x.example/ddp-terms"]
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! Rules turn a read document into findings. Each rule is one file; rules
+//! know nothing about output formats.
+
+pub mod jargon;
+
+use crate::catalog::Catalog;
+use crate::document::Document;
+use crate::finding::Finding;
+use crate::position::Locator;
+
+/// Everything a rule may look at for one document.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    pub catalog: &'a Catalog,
+    /// The roles the document is checked for.
+    pub audience: &'a [String],
+    /// The document's language (a BCP 47 tag).
+    pub lang: &'a str,
+    pub locator: &'a Locator<'a>,
+    /// Terms not to report in this file (config `ignore_terms`), normalized.
+    pub ignore_terms: &'a [String],
+}
+
+/// Runs every rule over the document. Findings have an empty `path`; the
+/// caller sets it.
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = jargon::check(ctx);
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}

@@ -1,0 +1,126 @@
+//! Which files a run checks: the paths named, folders walked in parallel with
+//! the `ignore` crate (`.gitignore`/`.ignore` inside git repositories, hidden
+//! entries skipped, symbolic links not followed, so loops cannot happen),
+//! config `exclude` globs applied, sorted by path so output is deterministic.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::config::Config;
+use crate::diagnostic::SourceError;
+use crate::engine::{Input, io_reason};
+
+/// The inputs named by `paths` (`-` is standard input, named `stdin_name`).
+/// With `strip_dot`, walked paths lose the `./` of an implied `.`.
+pub fn inputs(
+    paths: &[String],
+    stdin_name: Option<&str>,
+    config: &Config,
+    strip_dot: bool,
+) -> (Vec<Input>, Vec<SourceError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p == "-" {
+            out.push(Input::Stdin {
+                name: stdin_name.unwrap_or("<stdin>").to_string(),
+            });
+            continue;
+        }
+        let path = Path::new(p);
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let (mut files, mut errs) = walk(path, config);
+                files.sort();
+                for f in files {
+                    let display = f.display().to_string();
+                    let display = match (strip_dot, display.strip_prefix("./")) {
+                        (true, Some(rest)) => rest.to_string(),
+                        _ => display,
+                    };
+                    out.push(Input::File { display, path: f });
+                }
+                errors.append(&mut errs);
+            }
+            Ok(_) => {
+                if !config.is_excluded(path) {
+                    out.push(Input::File {
+                        display: p.clone(),
+                        path: path.to_path_buf(),
+                    });
+                }
+            }
+            Err(e) => errors.push(SourceError::file(
+                p,
+                format!("cannot open: {}", io_reason(&e)),
+                "check the path",
+            )),
+        }
+    }
+    (out, errors)
+}
+
+fn walk(root: &Path, config: &Config) -> (Vec<PathBuf>, Vec<SourceError>) {
+    let files = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    ignore::WalkBuilder::new(root)
+        .threads(threads)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(e) => {
+                        let is_file = e.file_type().is_some_and(|t| t.is_file());
+                        if is_file && !config.is_excluded(e.path()) {
+                            if let Ok(mut f) = files.lock() {
+                                f.push(e.into_path());
+                            }
+                        } else if e.file_type().is_some_and(|t| t.is_dir())
+                            && e.depth() > 0
+                            && config.is_excluded(e.path())
+                        {
+                            return ignore::WalkState::Skip;
+                        }
+                    }
+                    Err(err) => {
+                        if let Ok(mut v) = errors.lock() {
+                            v.push(walk_error(&err));
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    (
+        files.into_inner().unwrap_or_default(),
+        errors.into_inner().unwrap_or_default(),
+    )
+}
+
+fn walk_error(err: &ignore::Error) -> SourceError {
+    let path = walk_error_path(err).unwrap_or_default();
+    let reason = match err.io_error() {
+        Some(io) => io_reason(io),
+        None => err.to_string(),
+    };
+    SourceError::file(
+        &path,
+        format!("cannot walk: {reason}"),
+        "check the folder's permissions, or exclude it in .plainly.yaml",
+    )
+}
+
+fn walk_error_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.display().to_string()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.display().to_string()),
+        ignore::Error::Partial(errs) => errs.first().and_then(walk_error_path),
+        _ => None,
+    }
+}
