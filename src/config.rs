@@ -33,6 +33,29 @@ struct RawConfig {
     languages: IndexMap<String, String>,
     #[serde(default)]
     ignore_terms: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    rules: IndexMap<String, RuleLevel>,
+    #[serde(default)]
+    csv: Option<CsvConfig>,
+}
+
+/// A rule switched off, or set to a severity (`rules:` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+/// `csv:` in the config.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CsvConfig {
+    /// Header names (case-insensitive) of the columns to check.
+    #[serde(default)]
+    pub columns: Vec<String>,
 }
 
 /// The effective configuration.
@@ -52,6 +75,10 @@ pub struct Config {
     ignore_terms: Vec<(GlobSet, Vec<String>)>,
     /// Roles named in `audiences`, for validation against loaded phrasebooks.
     pub audience_roles: Vec<String>,
+    /// Rule switches by rule id.
+    pub rules: IndexMap<String, RuleLevel>,
+    /// CSV columns to check, when configured.
+    pub csv_columns: Option<Vec<String>>,
 }
 
 impl Config {
@@ -153,6 +180,8 @@ impl Config {
             languages,
             ignore_terms,
             audience_roles,
+            rules: raw.rules,
+            csv_columns: raw.csv.map(|c| c.columns),
             root,
         })
     }
@@ -191,6 +220,22 @@ impl Config {
             .filter(|(g, _)| g.is_match(&rel))
             .flat_map(|(_, t)| t.iter().cloned())
             .collect()
+    }
+
+    /// The severity of rule `id`, given its default; `None` when switched off.
+    pub fn rule_severity(
+        &self,
+        id: &str,
+        default: crate::finding::Severity,
+    ) -> Option<crate::finding::Severity> {
+        use crate::finding::Severity;
+        match self.rules.get(id) {
+            None => Some(default),
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Info) => Some(Severity::Info),
+            Some(RuleLevel::Warning) => Some(Severity::Warning),
+            Some(RuleLevel::Error) => Some(Severity::Error),
+        }
     }
 
     /// Whether `file` is excluded.

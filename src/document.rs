@@ -96,6 +96,42 @@ impl Segment {
         });
     }
 
+    /// Appends raw markup text that may contain character references
+    /// (`&amp;`, `&#233;`, `&nbsp;`): plain runs are verbatim, each reference
+    /// is decoded and maps onto its source bytes. `html` selects the HTML5
+    /// entity table; otherwise only XML's five are known. An unknown
+    /// reference stays as written.
+    pub fn push_escaped(&mut self, raw: &str, source_start: usize, html: bool) {
+        let mut last = 0;
+        let bytes = raw.as_bytes();
+        for amp in memchr::memchr_iter(b'&', bytes) {
+            if amp < last {
+                continue;
+            }
+            let Some(semi) = raw[amp..].find(';').filter(|&n| n <= 40) else {
+                continue;
+            };
+            let name = &raw[amp + 1..amp + semi];
+            let decoded: Option<String> = if let Some(num) = name.strip_prefix('#') {
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse::<u32>().ok(),
+                };
+                code.and_then(char::from_u32).map(String::from)
+            } else if html {
+                quick_xml::escape::resolve_html5_entity(name).map(str::to_string)
+            } else {
+                quick_xml::escape::resolve_xml_entity(name).map(str::to_string)
+            };
+            let Some(decoded) = decoded else { continue };
+            self.push_verbatim(&raw[last..amp], source_start + last);
+            let end = amp + semi + 1;
+            self.push_decoded(&decoded, source_start + amp..source_start + end);
+            last = end;
+        }
+        self.push_verbatim(&raw[last..], source_start + last);
+    }
+
     /// Marks the text pushed since `from` (a `text.len()` taken before) as link text.
     pub fn mark_link(&mut self, from: usize) {
         if self.text.len() > from {
@@ -184,6 +220,8 @@ pub struct Document {
     pub segments: Vec<Segment>,
     pub meta: Meta,
     pub directives: Vec<Directive>,
+    /// Facts about an e-invoice, for the invoice-clarity rules.
+    pub invoice: Option<crate::reader::invoice::InvoiceFacts>,
 }
 
 impl Document {
@@ -222,6 +260,22 @@ mod tests {
         assert_eq!(s.to_source(&(4..7)), 8..11);
         assert!(!s.is_verbatim(&(0..3)));
         assert!(s.is_verbatim(&(4..7)));
+    }
+
+    #[test]
+    fn escaped_text_decodes_references() {
+        let raw = "R&amp;D &#233;t&eacute; &bogus; fee";
+        let mut s = Segment::new(0);
+        s.push_escaped(raw, 10, true);
+        assert_eq!(s.text, "R&D été &bogus; fee");
+        let fee = s.text.find("fee").unwrap();
+        assert_eq!(
+            s.to_source(&(fee..fee + 3)),
+            10 + raw.len() - 3..10 + raw.len()
+        );
+        let mut x = Segment::new(0);
+        x.push_escaped("a&eacute;b&lt;", 0, false);
+        assert_eq!(x.text, "a&eacute;b<");
     }
 
     #[test]

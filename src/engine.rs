@@ -223,6 +223,7 @@ impl Engine {
             lang: &lang,
             locator: &locator,
             ignore_terms: &ignore_terms,
+            config: &self.config,
         };
         let mut findings = rules::run(&ctx);
         for f in &mut findings {

@@ -4,6 +4,9 @@
 //!
 //! Adding a format is one new file here plus one line in [`Format`].
 
+pub mod email;
+pub mod html;
+pub mod invoice;
 pub mod markdown;
 pub mod text;
 
@@ -13,6 +16,11 @@ use crate::document::Document;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Markdown,
+    Html,
+    /// A MIME message (`.eml`).
+    Email,
+    /// An XML file; read when it is a UBL or CII e-invoice.
+    Xml,
     Text,
 }
 
@@ -25,6 +33,9 @@ impl Format {
             .map(|e| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("md" | "markdown" | "mdx") => Format::Markdown,
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            Some("eml") => Format::Email,
+            Some("xml") => Format::Xml,
             _ => Format::Text,
         }
     }
@@ -63,6 +74,9 @@ impl ReadError {
 pub fn read(format: Format, bytes: &[u8], _options: &ReadOptions) -> Result<Document, ReadError> {
     match format {
         Format::Markdown => markdown::read(utf8(bytes)?),
+        Format::Html => html::read(utf8(bytes)?),
+        Format::Email => email::read(bytes),
+        Format::Xml => invoice::read(bytes),
         Format::Text => text::read(utf8(bytes)?),
     }
 }

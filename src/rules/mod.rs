@@ -1,9 +1,11 @@
 //! Rules turn a read document into findings. Each rule is one file; rules
 //! know nothing about output formats.
 
+pub mod invoice;
 pub mod jargon;
 
 use crate::catalog::Catalog;
+use crate::config::Config;
 use crate::document::Document;
 use crate::finding::Finding;
 use crate::position::Locator;
@@ -19,12 +21,15 @@ pub struct Context<'a> {
     pub locator: &'a Locator<'a>,
     /// Terms not to report in this file (config `ignore_terms`), normalized.
     pub ignore_terms: &'a [String],
+    /// The config, for rule switches (`rules:`).
+    pub config: &'a Config,
 }
 
 /// Runs every rule over the document. Findings have an empty `path`; the
 /// caller sets it.
 pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = jargon::check(ctx);
+    out.extend(invoice::check(ctx));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
 }
