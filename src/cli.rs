@@ -189,8 +189,13 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    let (inputs, walk_errors) =
-        crate::walk::inputs(&paths, args.stdin_name.as_deref(), &engine.config, implied);
+    let (inputs, walk_errors) = crate::walk::inputs(
+        &paths,
+        args.stdin_name.as_deref(),
+        &engine.config,
+        &engine.phrasebook_files,
+        implied,
+    );
     print_errors(&walk_errors);
     let fail_on = args.fail_on.or(engine.config.fail_on).unwrap_or_default();
     let mut reporter = report::reporter(

@@ -38,6 +38,9 @@ pub struct Setup {
 /// Config, catalog and settings for one run.
 pub struct Engine {
     pub catalog: Catalog,
+    /// Absolute paths of the phrasebook files loaded from disk: a folder
+    /// walk does not check them as documents.
+    pub phrasebook_files: std::collections::HashSet<PathBuf>,
     pub config: Config,
     pub read_options: ReadOptions,
     roles: Vec<String>,
@@ -108,7 +111,11 @@ impl Engine {
                 Err(mut e) => errors.append(&mut e),
             }
         }
+        let mut phrasebook_files = std::collections::HashSet::new();
         for p in config.phrasebooks.iter().chain(&setup.phrasebooks) {
+            if let Ok(files) = phrasebook::phrasebook_files(p) {
+                phrasebook_files.extend(files.iter().filter_map(|f| std::path::absolute(f).ok()));
+            }
             match phrasebook::load_path(p) {
                 Ok(mut b) => books.append(&mut b),
                 Err(mut e) => errors.append(&mut e),
@@ -138,8 +145,11 @@ impl Engine {
         }
         Ok(Engine {
             catalog,
+            phrasebook_files,
+            read_options: ReadOptions {
+                csv_columns: config.csv_columns.clone(),
+            },
             config,
-            read_options: ReadOptions::default(),
             roles: setup.roles.clone(),
             lang: setup.lang.clone(),
         })

@@ -3,6 +3,7 @@
 //! entries skipped, symbolic links not followed, so loops cannot happen),
 //! config `exclude` globs applied, sorted by path so output is deterministic.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -12,10 +13,13 @@ use crate::engine::{Input, io_reason};
 
 /// The inputs named by `paths` (`-` is standard input, named `stdin_name`).
 /// With `strip_dot`, walked paths lose the `./` of an implied `.`.
+/// Files in `skip` (absolute paths: the loaded phrasebooks) are left out of
+/// folder walks.
 pub fn inputs(
     paths: &[String],
     stdin_name: Option<&str>,
     config: &Config,
+    skip: &HashSet<PathBuf>,
     strip_dot: bool,
 ) -> (Vec<Input>, Vec<SourceError>) {
     let mut out = Vec::new();
@@ -30,7 +34,7 @@ pub fn inputs(
         let path = Path::new(p);
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
-                let (mut files, mut errs) = walk(path, config);
+                let (mut files, mut errs) = walk(path, config, skip);
                 files.sort();
                 for f in files {
                     let display = f.display().to_string();
@@ -60,7 +64,7 @@ pub fn inputs(
     (out, errors)
 }
 
-fn walk(root: &Path, config: &Config) -> (Vec<PathBuf>, Vec<SourceError>) {
+fn walk(root: &Path, config: &Config, skip: &HashSet<PathBuf>) -> (Vec<PathBuf>, Vec<SourceError>) {
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism()
@@ -74,7 +78,9 @@ fn walk(root: &Path, config: &Config) -> (Vec<PathBuf>, Vec<SourceError>) {
                 match entry {
                     Ok(e) => {
                         let is_file = e.file_type().is_some_and(|t| t.is_file());
-                        if is_file && !config.is_excluded(e.path()) {
+                        let skipped = !skip.is_empty()
+                            && std::path::absolute(e.path()).is_ok_and(|p| skip.contains(&p));
+                        if is_file && !skipped && !config.is_excluded(e.path()) {
                             if let Ok(mut f) = files.lock() {
                                 f.push(e.into_path());
                             }

@@ -4,6 +4,7 @@
 //!
 //! Adding a format is one new file here plus one line in [`Format`].
 
+pub mod csv;
 pub mod email;
 pub mod html;
 pub mod invoice;
@@ -21,6 +22,8 @@ pub enum Format {
     Email,
     /// An XML file; read when it is a UBL or CII e-invoice.
     Xml,
+    /// CSV line items.
+    Csv,
     Text,
 }
 
@@ -36,6 +39,7 @@ impl Format {
             Some("html" | "htm" | "xhtml") => Format::Html,
             Some("eml") => Format::Email,
             Some("xml") => Format::Xml,
+            Some("csv") => Format::Csv,
             _ => Format::Text,
         }
     }
@@ -43,7 +47,10 @@ impl Format {
 
 /// Settings readers take from the config.
 #[derive(Debug, Clone, Default)]
-pub struct ReadOptions {}
+pub struct ReadOptions {
+    /// CSV columns to check (config `csv: columns:`); `None`: by header name.
+    pub csv_columns: Option<Vec<String>>,
+}
 
 /// Why a file yielded no document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,12 +78,13 @@ impl ReadError {
 }
 
 /// Reads `bytes` as `format`.
-pub fn read(format: Format, bytes: &[u8], _options: &ReadOptions) -> Result<Document, ReadError> {
+pub fn read(format: Format, bytes: &[u8], options: &ReadOptions) -> Result<Document, ReadError> {
     match format {
         Format::Markdown => markdown::read(utf8(bytes)?),
         Format::Html => html::read(utf8(bytes)?),
         Format::Email => email::read(bytes),
         Format::Xml => invoice::read(bytes),
+        Format::Csv => csv::read(utf8(bytes)?, options),
         Format::Text => text::read(utf8(bytes)?),
     }
 }
