@@ -31,6 +31,36 @@ pub enum OutputFormat {
 pub struct ReportOptions {
     /// ANSI colour (a terminal, and no `NO_COLOR`).
     pub color: bool,
+    /// Every rule the run can report (for formats that list rules).
+    pub rules: Vec<RuleInfo>,
+}
+
+/// A rule as output formats describe it.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    /// `jargon/<role>`, `invoice/...`, `suppression/...`.
+    pub id: String,
+    pub default_severity: crate::finding::Severity,
+    /// One sentence: what it checks.
+    pub summary: String,
+}
+
+impl ReportOptions {
+    /// The options for a run with `engine`'s roles.
+    pub fn new(engine: &crate::engine::Engine, color: bool) -> Self {
+        let mut rules: Vec<RuleInfo> = engine
+            .catalog
+            .role_ids()
+            .into_iter()
+            .map(|role| RuleInfo {
+                summary: format!("Industry terms that {role} readers do not know, with the words they use instead."),
+                id: format!("jargon/{role}"),
+                default_severity: crate::finding::Severity::Warning,
+            })
+            .collect();
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        ReportOptions { color, rules }
+    }
 }
 
 /// The reporter for `format`.

@@ -1,5 +1,5 @@
 //! The command line: flags parsed once into plain structs, then handed to the
-//! library. Exit codes: 0 nothing at or above `--fail-on`, 1 findings, 2
+//! library. One file per subcommand. Exit codes: 0 nothing at or above `--fail-on`, 1 findings, 2
 //! usage, config, phrasebook or file errors.
 
 use std::io::{self, IsTerminal, Write};
@@ -7,10 +7,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod check;
+
 use crate::diagnostic::{self, SourceError};
-use crate::engine::{Engine, Outcome, Setup};
-use crate::finding::{FailOn, Summary};
-use crate::report::{self, OutputFormat, ReportOptions};
+use crate::engine::{Engine, Setup};
 
 /// Exit code: no finding at or above `--fail-on`.
 pub const EXIT_OK: i32 = 0;
@@ -34,7 +34,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check files and folders (default: the current folder) for jargon.
-    Check(CheckArgs),
+    Check(check::CheckArgs),
 }
 
 /// Phrasebook, config, role and language selection, shared by commands.
@@ -73,27 +73,6 @@ impl Common {
     }
 }
 
-#[derive(Args, Debug)]
-pub struct CheckArgs {
-    /// Files and folders to check; `-` reads standard input.
-    #[arg(value_name = "PATH")]
-    pub paths: Vec<String>,
-    #[command(flatten)]
-    pub common: Common,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: OutputFormat,
-    /// Name standard input (for format detection and audience globs), e.g. invoice.md.
-    #[arg(long, value_name = "NAME")]
-    pub stdin_name: Option<String>,
-    /// Lowest severity that makes the exit code 1 (default: config `fail_on`, else warning).
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<FailOn>,
-    /// Print no notes about skipped files and no summary line.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
 /// Parses `std::env::args` and runs; returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -110,15 +89,15 @@ pub fn main() -> i32 {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check::run(args),
     }
 }
 
-fn stderr_color() -> bool {
+pub fn stderr_color() -> bool {
     io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn stdout_color() -> bool {
+pub fn stdout_color() -> bool {
     io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
@@ -175,70 +154,5 @@ impl Out {
 impl Default for Out {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-fn check(args: CheckArgs) -> i32 {
-    let engine = match load_engine(&args.common) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
-    let implied = args.paths.is_empty();
-    let paths = if implied {
-        vec![".".to_string()]
-    } else {
-        args.paths.clone()
-    };
-    let (inputs, walk_errors) = crate::walk::inputs(
-        &paths,
-        args.stdin_name.as_deref(),
-        &engine.config,
-        &engine.phrasebook_files,
-        implied,
-    );
-    print_errors(&walk_errors);
-    let fail_on = args.fail_on.or(engine.config.fail_on).unwrap_or_default();
-    let mut reporter = report::reporter(
-        args.format,
-        &ReportOptions {
-            color: stdout_color(),
-        },
-    );
-    let mut summary = Summary {
-        errors: walk_errors.len(),
-        ..Default::default()
-    };
-    let mut failing = false;
-    let mut out = Out::new();
-    engine.check_all(&inputs, |result| {
-        match &result.outcome {
-            Outcome::Checked { findings, .. } => {
-                summary.files_checked += 1;
-                summary.findings += findings.len();
-                failing |= findings.iter().any(|f| fail_on.fails(f.severity));
-            }
-            Outcome::Skipped(why) => {
-                summary.files_skipped += 1;
-                if !args.quiet {
-                    eprintln!("plainly: skipped {}: {why}", result.path);
-                }
-            }
-            Outcome::Failed(e) => {
-                summary.errors += 1;
-                print_errors(std::slice::from_ref(e));
-            }
-        }
-        out.write_with(|w| reporter.file(w, &result));
-    });
-    if !(args.quiet && args.format == OutputFormat::Human) {
-        out.write_with(|w| reporter.finish(w, &summary));
-    }
-    out.finish();
-    if summary.errors > 0 {
-        EXIT_ERROR
-    } else if failing {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
     }
 }
