@@ -213,6 +213,38 @@ pub struct Directive {
     pub range: Range<usize>,
 }
 
+/// How a replacement must be written into the source for a fix to be safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Escape {
+    /// Plain text and Markdown: as is.
+    #[default]
+    None,
+    /// HTML and XML: `&`, `<`, `>` escaped.
+    Markup,
+    /// CSV: a replacement with `,`, `"` or a line break is not written.
+    Csv,
+    /// Email (plain and HTML parts alike): a replacement with `&`, `<` or
+    /// `>` is not written.
+    Email,
+}
+
+impl Escape {
+    /// The replacement as it must be written, or why it cannot be.
+    pub fn apply(self, replacement: &str) -> Result<String, &'static str> {
+        match self {
+            Escape::None => Ok(replacement.to_string()),
+            Escape::Markup => Ok(quick_xml::escape::minimal_escape(replacement).into_owned()),
+            Escape::Csv if replacement.contains([',', '"', '\n', '\r']) => Err(
+                "the replacement contains a comma, quote or line break; edit the CSV cell by hand",
+            ),
+            Escape::Email if replacement.contains(['&', '<', '>']) => {
+                Err("the replacement contains markup characters; edit the email by hand")
+            }
+            Escape::Csv | Escape::Email => Ok(replacement.to_string()),
+        }
+    }
+}
+
 /// A file as read: sources, prose segments, self-description.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -220,6 +252,8 @@ pub struct Document {
     pub segments: Vec<Segment>,
     pub meta: Meta,
     pub directives: Vec<Directive>,
+    /// How fixes must write replacements (set from the format).
+    pub escape: Escape,
     /// Facts about an e-invoice, for the invoice-clarity rules.
     pub invoice: Option<crate::reader::invoice::InvoiceFacts>,
 }

@@ -235,7 +235,7 @@ impl Engine {
             ignore_terms: &ignore_terms,
             config: &self.config,
         };
-        let mut findings = rules::run(&ctx);
+        let mut findings = crate::suppress::apply(&doc, rules::run(&ctx), &locator);
         for f in &mut findings {
             f.path = name.to_string();
         }

@@ -7,6 +7,7 @@
 //! [`rules`] → [`finding`]s → [`report`]ers. [`engine`] runs that pipeline
 //! over files; [`cli`] maps flags onto it.
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -14,12 +15,14 @@ pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod matcher;
 pub mod phrasebook;
 pub mod position;
 pub mod reader;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 pub mod walk;
 mod yaml;
 

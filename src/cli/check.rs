@@ -1,13 +1,22 @@
-//! `plainly check`: the CI job. Walks the paths, checks every file, renders
-//! the findings in path order, and maps the outcome to an exit code.
+//! `plainly check`: the CI job. Walks the paths, checks every file, applies
+//! baseline and fixes, renders the findings in path order, and maps the
+//! outcome to an exit code.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
 use super::{
     Common, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Out, load_engine, print_errors, stdout_color,
 };
+use crate::baseline::{Baseline, Recorder, line_text};
+use crate::diagnostic::SourceError;
 use crate::engine::Outcome;
-use crate::finding::{FailOn, Summary};
+use crate::finding::{FailOn, Finding, Summary};
+use crate::fix;
 use crate::report::{self, OutputFormat, ReportOptions};
 
 #[derive(Args, Debug)]
@@ -26,9 +35,60 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1 (default: config `fail_on`, else warning).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
-    /// Print no notes about skipped files and no summary line.
+    /// Apply the safe replacements in place (atomic writes; everything else is reported).
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change, and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in this baseline file (sorted JSON).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Print counts per term and role, most frequent first, instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print no notes about skipped files, no progress and no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Shows `checked N/M files` on a terminal's stderr during long runs.
+struct Progress {
+    total: usize,
+    done: usize,
+    last: Instant,
+    shown: bool,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Self {
+        Progress {
+            total,
+            done: 0,
+            last: Instant::now(),
+            shown: false,
+            enabled: !quiet && total > 20 && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.done += 1;
+        if self.enabled && self.last.elapsed() > Duration::from_millis(100) {
+            self.last = Instant::now();
+            self.shown = true;
+            eprint!("\rplainly: checked {}/{} files", self.done, self.total);
+        }
+    }
+
+    fn clear(&self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+        }
+    }
 }
 
 /// Runs `plainly check`.
@@ -36,6 +96,13 @@ pub fn run(args: CheckArgs) -> i32 {
     let engine = match load_engine(&args.common) {
         Ok(e) => e,
         Err(code) => return code,
+    };
+    let mut baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            print_errors(&[e]);
+            return EXIT_ERROR;
+        }
     };
     let implied = args.paths.is_empty();
     let paths = if implied {
@@ -58,36 +125,170 @@ pub fn run(args: CheckArgs) -> i32 {
         ..Default::default()
     };
     let mut failing = false;
+    let mut recorder = args.write_baseline.as_ref().map(|_| Recorder::default());
+    let mut stats: HashMap<(String, String), usize> = HashMap::new();
+    let mut fixed = (0usize, 0usize);
+    let mut diffs = 0usize;
+    let mut progress = Progress::new(inputs.len(), args.quiet);
     let mut out = Out::new();
-    engine.check_all(&inputs, |result| {
-        match &result.outcome {
-            Outcome::Checked { findings, .. } => {
+
+    engine.check_all(&inputs, |mut result| {
+        progress.tick();
+        let mut file_error: Option<SourceError> = None;
+        match &mut result.outcome {
+            Outcome::Checked { findings, sources } => {
                 summary.files_checked += 1;
+                let source_of = |f: &Finding| -> &str {
+                    let part = f.location.decoded_part;
+                    sources
+                        .iter()
+                        .find(|s| s.decoded_part == part)
+                        .map_or("", |s| s.text.as_str())
+                };
+                if let Some(rec) = &mut recorder {
+                    for f in findings.iter() {
+                        rec.add(f, line_text(f, source_of(f)));
+                    }
+                }
+                if let Some(b) = &mut baseline {
+                    let kept: Vec<Finding> = findings
+                        .drain(..)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .filter(|f| !b.take(f, line_text(f, source_of(f))))
+                        .collect();
+                    *findings = kept;
+                }
+                if args.fix || args.diff {
+                    let edits = fix::edits(findings);
+                    if !edits.is_empty() {
+                        let old = &sources[0].text;
+                        let new = fix::apply(old, &edits);
+                        if args.diff {
+                            diffs += 1;
+                            let d = fix::diff(&result.path, old, &new);
+                            out.write_with(|w| w.write_all(d.as_bytes()));
+                        } else {
+                            match &result.disk_path {
+                                None => {
+                                    file_error = Some(SourceError::file(
+                                        &result.path,
+                                        "standard input cannot be fixed in place",
+                                        "use --diff to see the changes",
+                                    ))
+                                }
+                                Some(p) => match fix::write_atomically(p, old, &new) {
+                                    Ok(()) => {
+                                        fixed.0 += edits.len();
+                                        fixed.1 += 1;
+                                        findings.retain(|f| {
+                                            f.edit().is_none_or(|e| !edits.contains(e))
+                                        });
+                                    }
+                                    Err(e) => {
+                                        file_error = Some(SourceError::file(
+                                            &result.path,
+                                            format!("not fixed: {e}"),
+                                            "nothing was written to this file",
+                                        ))
+                                    }
+                                },
+                            }
+                        }
+                    }
+                }
                 summary.findings += findings.len();
                 failing |= findings.iter().any(|f| fail_on.fails(f.severity));
+                for f in findings.iter() {
+                    let what = f.term.clone().unwrap_or_else(|| f.rule.clone());
+                    *stats
+                        .entry((what, f.role.clone().unwrap_or_default()))
+                        .or_insert(0) += 1;
+                }
             }
             Outcome::Skipped(why) => {
                 summary.files_skipped += 1;
                 if !args.quiet {
+                    progress.clear();
                     eprintln!("plainly: skipped {}: {why}", result.path);
                 }
             }
             Outcome::Failed(e) => {
                 summary.errors += 1;
+                progress.clear();
                 print_errors(std::slice::from_ref(e));
             }
         }
-        out.write_with(|w| reporter.file(w, &result));
+        if let Some(e) = file_error {
+            summary.errors += 1;
+            progress.clear();
+            print_errors(&[e]);
+        }
+        if !args.statistics && !args.diff {
+            out.write_with(|w| reporter.file(w, &result));
+        }
     });
-    if !(args.quiet && args.format == OutputFormat::Human) {
+    progress.clear();
+
+    if args.statistics {
+        let table = statistics(&stats, args.format);
+        out.write_with(|w| w.write_all(table.as_bytes()));
+    } else if !args.diff && !(args.quiet && args.format == OutputFormat::Human) {
         out.write_with(|w| reporter.finish(w, &summary));
     }
     out.finish();
+    if let (Some(rec), Some(path)) = (&recorder, &args.write_baseline) {
+        match rec.write(path) {
+            Ok(()) if !args.quiet => eprintln!("plainly: wrote baseline {}", path.display()),
+            Ok(()) => {}
+            Err(e) => {
+                print_errors(&[e]);
+                summary.errors += 1;
+            }
+        }
+    }
+    if args.fix && !args.quiet && fixed.0 > 0 {
+        eprintln!(
+            "plainly: fixed {} occurrence{} in {} file{}",
+            fixed.0,
+            if fixed.0 == 1 { "" } else { "s" },
+            fixed.1,
+            if fixed.1 == 1 { "" } else { "s" }
+        );
+    }
     if summary.errors > 0 {
         EXIT_ERROR
+    } else if args.write_baseline.is_some() {
+        EXIT_OK
+    } else if args.diff {
+        if diffs > 0 { EXIT_FINDINGS } else { EXIT_OK }
     } else if failing {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// The `--statistics` table (or JSON), most frequent first, then by name.
+fn statistics(stats: &HashMap<(String, String), usize>, format: OutputFormat) -> String {
+    let mut rows: Vec<(&(String, String), &usize)> = stats.iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    if format == OutputFormat::Json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|((term, role), n)| serde_json::json!({"term": term, "role": role, "count": n}))
+            .collect();
+        return format!("{}\n", serde_json::Value::Array(v));
+    }
+    let width = rows
+        .iter()
+        .map(|r| r.0.0.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut s = format!("{:>6}  {:<width$}  role\n", "count", "term");
+    for ((term, role), n) in rows {
+        s.push_str(&format!("{n:>6}  {term:<width$}  {role}\n"));
+    }
+    s
 }

@@ -11,7 +11,7 @@ pub mod invoice;
 pub mod markdown;
 pub mod text;
 
-use crate::document::Document;
+use crate::document::{Document, Escape};
 
 /// The input formats plainly reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,14 +79,21 @@ impl ReadError {
 
 /// Reads `bytes` as `format`.
 pub fn read(format: Format, bytes: &[u8], options: &ReadOptions) -> Result<Document, ReadError> {
-    match format {
+    let mut doc = match format {
         Format::Markdown => markdown::read(utf8(bytes)?),
         Format::Html => html::read(utf8(bytes)?),
         Format::Email => email::read(bytes),
         Format::Xml => invoice::read(bytes),
         Format::Csv => csv::read(utf8(bytes)?, options),
         Format::Text => text::read(utf8(bytes)?),
-    }
+    }?;
+    doc.escape = match format {
+        Format::Markdown | Format::Text => Escape::None,
+        Format::Html | Format::Xml => Escape::Markup,
+        Format::Csv => Escape::Csv,
+        Format::Email => Escape::Email,
+    };
+    Ok(doc)
 }
 
 /// The file as UTF-8 text, or the reason it is not. Binary files (a NUL

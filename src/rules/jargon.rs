@@ -255,16 +255,21 @@ fn fix_for(
     }
     let spelling = hits.first().map(|h| h.spelling.as_str()).unwrap_or(matched);
     let sentence_start = sentence_start(&seg.text[..text_range.start]);
-    Fix::Safe(Edit {
-        range: source_range.clone(),
-        replacement: match_case(matched, spelling, replacement, sentence_start),
-    })
+    let cased = match_case(matched, spelling, replacement, sentence_start);
+    match ctx.doc.escape.apply(&cased) {
+        Ok(replacement) => Fix::Safe(Edit {
+            range: source_range.clone(),
+            replacement,
+        }),
+        Err(why) => Fix::None(why.to_string()),
+    }
 }
 
 /// Whether text before a match ends a sentence (or is empty).
 fn sentence_start(before: &str) -> bool {
-    let t = before.trim_end_matches([' ', '\t', '*', '_', '"', '“', '‘', '\'']);
-    t.trim().is_empty() || t.ends_with(['.', '!', '?', '\n', ':']) && before.len() > t.len()
+    let t = before.trim_end();
+    let t = t.trim_end_matches(['*', '_', '"', '“', '‘', '\'', '(']);
+    t.trim().is_empty() || (t.ends_with(['.', '!', '?']) && before.len() > t.len())
 }
 
 /// Gives `replacement` the capitalisation of `matched`: lower stays as
@@ -287,19 +292,35 @@ pub fn match_case(
     if all_upper && !spelling_upper {
         return replacement.to_uppercase();
     }
+    let words: Vec<&str> = matched.split_whitespace().collect();
+    let title = words.len() > 1
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()));
+    if title && !spelling_upper {
+        return replacement
+            .split(' ')
+            .map(capitalize)
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let first_upper = m.chars().next().is_some_and(|c| c.is_uppercase());
     let spelling_first_upper = letters(spelling)
         .chars()
         .next()
         .is_some_and(|c| c.is_uppercase());
     if (first_upper && !spelling_first_upper) || sentence_start {
-        let mut cs = replacement.chars();
-        return match cs.next() {
-            Some(f) => f.to_uppercase().chain(cs).collect(),
-            None => String::new(),
-        };
+        return capitalize(replacement);
     }
     replacement.to_string()
+}
+
+fn capitalize(s: &str) -> String {
+    let mut cs = s.chars();
+    match cs.next() {
+        Some(f) => f.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -335,6 +356,9 @@ mod tests {
         assert!(sentence_start(""));
         assert!(sentence_start("Done. "));
         assert!(!sentence_start("the "));
+        assert!(!sentence_start("one\n"));
+        assert!(sentence_start("Done.\r\n"));
+        assert!(!sentence_start("e.g.x"));
     }
 
     #[test]
