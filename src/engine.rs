@@ -61,6 +61,15 @@ pub enum Outcome {
     Failed(SourceError),
 }
 
+/// How a checked document was read: its audience, language and kind.
+#[derive(Debug, Clone, Default)]
+pub struct DocInfo {
+    pub audience: Vec<String>,
+    pub lang: String,
+    /// Whether it is an e-invoice (the invoice-clarity rules ran).
+    pub is_invoice: bool,
+}
+
 /// One input and what became of it.
 #[derive(Debug)]
 pub struct FileResult {
@@ -68,6 +77,8 @@ pub struct FileResult {
     pub path: String,
     /// The path on disk (None for standard input).
     pub disk_path: Option<PathBuf>,
+    /// What the document said about itself, once read.
+    pub info: DocInfo,
     pub outcome: Outcome,
 }
 
@@ -189,10 +200,15 @@ impl Engine {
     /// Reads and checks one file's bytes. `name` gives the format and the
     /// displayed path; `path` is used for config globs.
     pub fn check_bytes(&self, name: &str, path: Option<&Path>, bytes: &[u8]) -> Outcome {
+        self.check_doc(name, path, bytes).0
+    }
+
+    /// [`Engine::check_bytes`], also saying how the document was read.
+    pub fn check_doc(&self, name: &str, path: Option<&Path>, bytes: &[u8]) -> (Outcome, DocInfo) {
         let format = Format::detect(name);
         let doc = match reader::read(format, bytes, &self.read_options) {
             Ok(d) => d,
-            Err(ReadError::Skip(why)) => return Outcome::Skipped(why),
+            Err(ReadError::Skip(why)) => return (Outcome::Skipped(why), DocInfo::default()),
             Err(ReadError::Invalid {
                 message,
                 help,
@@ -210,16 +226,19 @@ impl Engine {
                     }
                     None => SourceError::file(name, message, help),
                 };
-                return Outcome::Failed(err);
+                return (Outcome::Failed(err), DocInfo::default());
             }
         };
         let audience = self.audience(doc.meta.audience.as_deref(), path);
         if let Some(unknown) = audience.iter().find(|r| !self.catalog.has_role(r)) {
-            return Outcome::Failed(SourceError::file(
-                name,
-                format!("unknown role `{unknown}` in the document's audience"),
-                format!("use one of: {}", self.catalog.role_ids().join(", ")),
-            ));
+            return (
+                Outcome::Failed(SourceError::file(
+                    name,
+                    format!("unknown role `{unknown}` in the document's audience"),
+                    format!("use one of: {}", self.catalog.role_ids().join(", ")),
+                )),
+                DocInfo::default(),
+            );
         }
         let lang = self.language(doc.meta.lang.as_deref(), path);
         let ignore_terms = path
@@ -239,10 +258,18 @@ impl Engine {
         for f in &mut findings {
             f.path = name.to_string();
         }
-        Outcome::Checked {
-            findings,
-            sources: doc.sources,
-        }
+        let info = DocInfo {
+            is_invoice: doc.invoice.is_some(),
+            audience,
+            lang,
+        };
+        (
+            Outcome::Checked {
+                findings,
+                sources: doc.sources,
+            },
+            info,
+        )
     }
 
     /// Checks one input.
@@ -250,32 +277,40 @@ impl Engine {
         match input {
             Input::Stdin { name } => {
                 let mut bytes = Vec::new();
-                let outcome = match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => self.check_bytes(name, Some(Path::new(name)), &bytes),
-                    Err(e) => Outcome::Failed(SourceError::file(
-                        name,
-                        format!("cannot read standard input: {e}"),
-                        "pipe the document into plainly",
-                    )),
+                let (outcome, info) = match std::io::stdin().lock().read_to_end(&mut bytes) {
+                    Ok(_) => self.check_doc(name, Some(Path::new(name)), &bytes),
+                    Err(e) => (
+                        Outcome::Failed(SourceError::file(
+                            name,
+                            format!("cannot read standard input: {e}"),
+                            "pipe the document into plainly",
+                        )),
+                        DocInfo::default(),
+                    ),
                 };
                 FileResult {
                     path: name.clone(),
                     disk_path: None,
+                    info,
                     outcome,
                 }
             }
             Input::File { display, path } => {
-                let outcome = match std::fs::read(path) {
-                    Ok(bytes) => self.check_bytes(display, Some(path), &bytes),
-                    Err(e) => Outcome::Failed(SourceError::file(
-                        display,
-                        format!("cannot read file: {}", io_reason(&e)),
-                        "check that the file exists and that you may read it",
-                    )),
+                let (outcome, info) = match std::fs::read(path) {
+                    Ok(bytes) => self.check_doc(display, Some(path), &bytes),
+                    Err(e) => (
+                        Outcome::Failed(SourceError::file(
+                            display,
+                            format!("cannot read file: {}", io_reason(&e)),
+                            "check that the file exists and that you may read it",
+                        )),
+                        DocInfo::default(),
+                    ),
                 };
                 FileResult {
                     path: display.clone(),
                     disk_path: Some(path.clone()),
+                    info,
                     outcome,
                 }
             }

@@ -21,6 +21,7 @@ pub mod phrasebook;
 pub mod position;
 pub mod reader;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod suppress;
 pub mod walk;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod check;
+mod review;
 
 use crate::diagnostic::{self, SourceError};
 use crate::engine::{Engine, Setup};
@@ -35,6 +36,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files and folders (default: the current folder) for jargon.
     Check(check::CheckArgs),
+    /// Pre-send review of one invoice, email or page: who will stumble, and why.
+    Review(review::ReviewArgs),
 }
 
 /// Phrasebook, config, role and language selection, shared by commands.
@@ -90,6 +93,7 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Review(args) => review::run(args),
     }
 }
 
