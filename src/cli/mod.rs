@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod check;
 mod review;
+mod setup;
 
 use crate::diagnostic::{self, SourceError};
 use crate::engine::{Engine, Setup};
@@ -38,6 +39,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Pre-send review of one invoice, email or page: who will stumble, and why.
     Review(review::ReviewArgs),
+    /// Write a starter .plainly.yaml and one phrasebook per role (never overwrites).
+    Init(setup::InitArgs),
+    /// Print a shell completion script.
+    Completions(setup::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Phrasebook, config, role and language selection, shared by commands.
@@ -94,6 +101,9 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Review(args) => review::run(args),
+        Command::Init(args) => setup::init(args),
+        Command::Completions(args) => setup::completions(args),
+        Command::Man => setup::man(),
     }
 }
 
