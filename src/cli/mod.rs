@@ -8,6 +8,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod check;
+mod glossary;
+mod lsp;
+mod phrasebook;
 mod review;
 mod setup;
 
@@ -39,6 +42,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Pre-send review of one invoice, email or page: who will stumble, and why.
     Review(review::ReviewArgs),
+    /// Generate the portal glossary (Markdown, HTML or JSON) from the phrasebooks.
+    Glossary(glossary::GlossaryArgs),
+    /// Phrasebook tools: test the examples, check for mistakes, suggest new terms.
+    Phrasebook(phrasebook::PhrasebookArgs),
+    /// Run the language server (LSP over stdio) for editors.
+    Lsp(lsp::LspArgs),
     /// Write a starter .plainly.yaml and one phrasebook per role (never overwrites).
     Init(setup::InitArgs),
     /// Print a shell completion script.
@@ -101,6 +110,9 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Review(args) => review::run(args),
+        Command::Glossary(args) => glossary::run(args),
+        Command::Phrasebook(args) => phrasebook::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Init(args) => setup::init(args),
         Command::Completions(args) => setup::completions(args),
         Command::Man => setup::man(),
