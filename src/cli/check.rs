@@ -119,7 +119,9 @@ pub fn run(args: CheckArgs) -> i32 {
     );
     print_errors(&walk_errors);
     let fail_on = args.fail_on.or(engine.config.fail_on).unwrap_or_default();
-    let mut reporter = report::reporter(args.format, &ReportOptions::new(&engine, stdout_color()));
+    let mut options = ReportOptions::new(&engine, stdout_color());
+    options.fail_on = fail_on;
+    let mut reporter = report::reporter(args.format, &options);
     let mut summary = Summary {
         errors: walk_errors.len(),
         ..Default::default()
@@ -151,9 +153,7 @@ pub fn run(args: CheckArgs) -> i32 {
                     }
                 }
                 if let Some(b) = &mut baseline {
-                    let kept: Vec<Finding> = findings
-                        .drain(..)
-                        .collect::<Vec<_>>()
+                    let kept: Vec<Finding> = std::mem::take(findings)
                         .into_iter()
                         .filter(|f| !b.take(f, line_text(f, source_of(f))))
                         .collect();
@@ -233,7 +233,7 @@ pub fn run(args: CheckArgs) -> i32 {
     if args.statistics {
         let table = statistics(&stats, args.format);
         out.write_with(|w| w.write_all(table.as_bytes()));
-    } else if !args.diff && !(args.quiet && args.format == OutputFormat::Human) {
+    } else if !(args.diff || args.quiet && args.format == OutputFormat::Human) {
         out.write_with(|w| reporter.finish(w, &summary));
     }
     out.finish();
