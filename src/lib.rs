@@ -16,6 +16,7 @@ pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+pub mod lsp;
 pub mod matcher;
 pub mod phrasebook;
 pub mod position;

@@ -1,12 +1,19 @@
-//! `plainly lsp` (being built).
+//! `plainly lsp`: the language server for editors, over standard input and
+//! output. The server itself is [`crate::lsp`]; this file only maps the
+//! command line onto it.
 
 use clap::Args;
 
 #[derive(Args, Debug)]
-pub struct LspArgs {}
+pub struct LspArgs {
+    /// Talk over standard input and output (the only transport; accepted
+    /// because many editor clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
+}
 
-/// Runs `plainly lsp`.
+/// Runs `plainly lsp` until the editor sends `exit`. Exit code 0 after
+/// `shutdown` and `exit`, 1 otherwise, as the protocol asks.
 pub fn run(_args: LspArgs) -> i32 {
-    eprintln!("plainly: `lsp` is not built yet");
-    super::EXIT_ERROR
+    crate::lsp::serve_stdio()
 }
