@@ -40,6 +40,8 @@ impl Catalog {
     /// Merges `books` in order and builds the matcher.
     pub fn new(books: Vec<Phrasebook>) -> Self {
         let mut roles: Vec<Role> = Vec::new();
+        // Per role: normalized term -> entry index, for merging.
+        let mut index: Vec<std::collections::HashMap<String, usize>> = Vec::new();
         for book in books {
             let idx = match roles
                 .iter()
@@ -54,6 +56,7 @@ impl Catalog {
                         entries: Vec::new(),
                         files: Vec::new(),
                     });
+                    index.push(std::collections::HashMap::new());
                     roles.len() - 1
                 }
             };
@@ -64,9 +67,12 @@ impl Catalog {
             role.files.push(book.path.clone());
             for entry in book.entries {
                 let key = normalize(&entry.term);
-                match role.entries.iter().position(|e| normalize(&e.term) == key) {
-                    Some(i) => role.entries[i] = entry,
-                    None => role.entries.push(entry),
+                match index[idx].get(&key) {
+                    Some(&i) => role.entries[i] = entry,
+                    None => {
+                        index[idx].insert(key, role.entries.len());
+                        role.entries.push(entry);
+                    }
                 }
             }
         }

@@ -4,7 +4,8 @@
 //!
 //! aho-corasick folds ASCII only, so the text is folded (Unicode lowercase,
 //! whitespace runs collapsed to one space) into a buffer that keeps a map back
-//! to the original byte offsets. The matcher knows nothing about files,
+//! to the original byte offsets. Lowercasing is Unicode's, with the final
+//! sigma folded to sigma so that "ΣΟΦΟΣ" and "σοφος" agree. The matcher knows nothing about files,
 //! phrasebooks or roles: the caller decides which candidates count and picks
 //! the leftmost-longest among those (see [`select`]).
 
@@ -45,50 +46,56 @@ impl Folded {
     /// Folds `src`. Whitespace runs become one space mapped to the run's
     /// first character.
     pub fn new(src: &str) -> Self {
-        let mut f = Folded {
-            text: String::with_capacity(src.len()),
-            map: Vec::with_capacity(src.len() + 1),
-        };
-        let mut in_space = false;
         let bytes = src.as_bytes();
+        let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 8);
+        let mut map: Vec<u32> = Vec::with_capacity(bytes.len() + 9);
+        let mut in_space = false;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if b.is_ascii() {
-                // ASCII fast path: one byte in, one byte out.
-                if b.is_ascii_whitespace() || b == 0x0b {
+            if b < 0x80 {
+                // ASCII fast path: one byte in, at most one byte out.
+                if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
                     if !in_space {
-                        f.text.push(' ');
-                        f.map.push(i as u32);
+                        out.push(b' ');
+                        map.push(i as u32);
                         in_space = true;
                     }
                 } else {
-                    f.text.push(b.to_ascii_lowercase() as char);
-                    f.map.push(i as u32);
+                    out.push(b.to_ascii_lowercase());
+                    map.push(i as u32);
                     in_space = false;
                 }
                 i += 1;
                 continue;
             }
             let c = src[i..].chars().next().unwrap_or('\u{FFFD}');
-            let len = c.len_utf8();
             if c.is_whitespace() {
                 if !in_space {
-                    f.text.push(' ');
-                    f.map.push(i as u32);
+                    out.push(b' ');
+                    map.push(i as u32);
                     in_space = true;
                 }
             } else {
                 in_space = false;
-                let before = f.text.len();
-                fold_char(c, &mut f.text);
-                f.map.resize(f.text.len(), i as u32);
-                debug_assert!(f.text.len() > before);
+                let mut buf = [0u8; 4];
+                if c == 'ς' {
+                    out.extend_from_slice('σ'.encode_utf8(&mut buf).as_bytes());
+                } else {
+                    for l in c.to_lowercase() {
+                        out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                    }
+                }
+                map.resize(out.len(), i as u32);
             }
-            i += len;
+            i += c.len_utf8();
         }
-        f.map.push(src.len() as u32);
-        f
+        map.push(bytes.len() as u32);
+        Folded {
+            // Built from whole UTF-8 sequences only, so this cannot fail.
+            text: String::from_utf8(out).unwrap_or_default(),
+            map,
+        }
     }
 
     /// Source offset for a folded start offset, if it begins a source character.
@@ -105,18 +112,6 @@ impl Folded {
             return None;
         }
         Some(self.map[i] as usize)
-    }
-}
-
-/// Simple Unicode case folding via lowercase, with the final sigma folded to
-/// sigma so that "ΣΟΦΟΣ" and "σοφος" agree.
-fn fold_char(c: char, out: &mut String) {
-    if c == 'ς' {
-        out.push('σ');
-        return;
-    }
-    for l in c.to_lowercase() {
-        out.push(l);
     }
 }
 
@@ -240,15 +235,26 @@ pub fn select(
     candidates: &[Candidate],
     mut keep: impl FnMut(&Candidate) -> bool,
 ) -> Vec<&Candidate> {
-    let mut out: Vec<&Candidate> = Vec::new();
+    select_indices(candidates, |_, c| keep(c))
+        .into_iter()
+        .map(|i| &candidates[i])
+        .collect()
+}
+
+/// [`select`], giving `keep` each candidate's index and returning indices.
+pub fn select_indices(
+    candidates: &[Candidate],
+    mut keep: impl FnMut(usize, &Candidate) -> bool,
+) -> Vec<usize> {
+    let mut out = Vec::new();
     let mut end = 0;
-    for c in candidates {
+    for (i, c) in candidates.iter().enumerate() {
         if c.range.start < end {
             continue;
         }
-        if keep(c) {
+        if keep(i, c) {
             end = c.range.end;
-            out.push(c);
+            out.push(i);
         }
     }
     out

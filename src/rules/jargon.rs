@@ -25,7 +25,7 @@ use super::Context;
 use crate::catalog::{Hit, same_language};
 use crate::document::Segment;
 use crate::finding::{Edit, Finding, Fix};
-use crate::matcher::{normalize, select};
+use crate::matcher::{normalize, select_indices};
 use crate::phrasebook::{Entry, Policy};
 
 /// Web addresses and email addresses: not prose, even inside a paragraph.
@@ -75,43 +75,47 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         }
         let masks = addresses(&seg.text);
         let text = seg.text.as_str();
-        let hits_at = |needle: usize, range: &Range<usize>| -> Vec<&Hit> {
-            let mut roles_seen = Vec::new();
-            catalog.hits[needle]
-                .iter()
-                .filter(|h| eligible[h.role])
-                .filter(|h| {
-                    let e = &catalog.roles[h.role].entries[h.entry];
-                    !e.case_sensitive || collapse(&text[range.clone()]) == collapse(&h.spelling)
-                })
-                .filter(|h| {
-                    // One entry per role for a needle.
-                    if roles_seen.contains(&h.role) {
-                        false
-                    } else {
-                        roles_seen.push(h.role);
-                        true
+        // The eligible role entries each candidate stands for (one per role),
+        // computed once.
+        let hit_lists: Vec<Vec<&Hit>> = candidates
+            .iter()
+            .map(|c| {
+                let mut out: Vec<&Hit> = Vec::new();
+                if masks
+                    .iter()
+                    .any(|m| m.start < c.range.end && c.range.start < m.end)
+                {
+                    return out;
+                }
+                for h in &catalog.hits[c.needle] {
+                    if !eligible[h.role] || out.iter().any(|o| o.role == h.role) {
+                        continue;
                     }
-                })
-                .collect()
-        };
-        let chosen = select(&candidates, |c| {
-            !masks
-                .iter()
-                .any(|m| m.start < c.range.end && c.range.start < m.end)
-                && !hits_at(c.needle, &c.range).is_empty()
-        });
+                    let e = &catalog.roles[h.role].entries[h.entry];
+                    if e.case_sensitive && collapse(&text[c.range.clone()]) != collapse(&h.spelling)
+                    {
+                        continue;
+                    }
+                    out.push(h);
+                }
+                out
+            })
+            .collect();
+        let chosen = select_indices(&candidates, |i, _| !hit_lists[i].is_empty());
 
-        for c in chosen {
-            let hits = hits_at(c.needle, &c.range);
-            if hits.iter().any(|h| {
-                let e = &catalog.roles[h.role].entries[h.entry];
-                ctx.ignore_terms.contains(&normalize(&e.term))
-            }) {
+        for i in chosen {
+            let c = &candidates[i];
+            let hits = &hit_lists[i];
+            if !ctx.ignore_terms.is_empty()
+                && hits.iter().any(|h| {
+                    let e = &catalog.roles[h.role].entries[h.entry];
+                    ctx.ignore_terms.contains(&normalize(&e.term))
+                })
+            {
                 continue;
             }
             let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
-            for h in &hits {
+            for h in hits {
                 let entry = &catalog.roles[h.role].entries[h.entry];
                 match entry.policy {
                     Policy::Allow => {}
@@ -129,7 +133,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let source_range = seg.to_source(&c.range);
             let matched = ctx.locator.text(seg.source, source_range.clone());
             let location = ctx.locator.locate(seg.source, source_range.clone());
-            let fix = fix_for(ctx, seg, &c.range, &source_range, matched, &hits, &flagged);
+            let fix = fix_for(ctx, seg, &c.range, &source_range, matched, hits, &flagged);
             for (h, entry) in flagged {
                 let role = &catalog.roles[h.role];
                 out.push(Finding {
