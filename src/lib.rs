@@ -8,6 +8,7 @@
 //! over files; [`cli`] maps flags onto it.
 
 pub mod baseline;
+pub mod booklint;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+pub mod harvest;
 pub mod lsp;
 pub mod matcher;
 pub mod phrasebook;
@@ -24,6 +26,7 @@ pub mod reader;
 pub mod report;
 pub mod review;
 pub mod rules;
+pub mod selftest;
 pub mod suppress;
 pub mod walk;
 mod yaml;
