@@ -184,9 +184,72 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Loads every bundled phrasebook. They are tested in the suite, so an error
-/// here is a bug in plainly; it is still reported, never a panic.
+/// A bundled phrasebook compiled into the binary by `build.rs`.
+pub(crate) struct StaticBook {
+    path: &'static str,
+    role: &'static str,
+    name: Option<&'static str>,
+    language: &'static str,
+    entries: &'static [StaticEntry],
+}
+
+pub(crate) struct StaticEntry {
+    term: &'static str,
+    variants: &'static [&'static str],
+    replacements: &'static [&'static str],
+    explanation: Option<&'static str>,
+    policy: Policy,
+    case_sensitive: bool,
+    severity: Severity,
+    flag: &'static [&'static str],
+    pass: &'static [&'static str],
+    line: usize,
+}
+
+include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+fn owned(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Loads every bundled phrasebook from the data `build.rs` compiled in: no
+/// YAML is parsed at start-up. The suite checks that this equals parsing
+/// [`BUNDLED`] with full validation ([`load_bundled_yaml`]).
 pub fn load_bundled() -> Result<Vec<Phrasebook>, Vec<SourceError>> {
+    Ok(COMPILED
+        .iter()
+        .map(|b| Phrasebook {
+            role: b.role.to_string(),
+            name: b.name.map(str::to_string),
+            language: b.language.to_string(),
+            path: b.path.to_string(),
+            entries: b
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    term: e.term.to_string(),
+                    variants: owned(e.variants),
+                    replacements: owned(e.replacements),
+                    explanation: e.explanation.map(str::to_string),
+                    policy: e.policy,
+                    case_sensitive: e.case_sensitive,
+                    severity: e.severity,
+                    examples: Examples {
+                        flag: owned(e.flag),
+                        pass: owned(e.pass),
+                    },
+                    origin: Origin {
+                        path: b.path.to_string(),
+                        line: e.line,
+                    },
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// Parses the bundled phrasebooks' YAML with full validation.
+pub fn load_bundled_yaml() -> Result<Vec<Phrasebook>, Vec<SourceError>> {
     let mut books = Vec::new();
     let mut errors = Vec::new();
     for (path, text) in BUNDLED {
@@ -476,7 +539,14 @@ mod tests {
 
     #[test]
     fn bundled_phrasebooks_load() {
-        let books = load_bundled().unwrap();
+        let books = load_bundled_yaml().unwrap();
         assert_eq!(books.len(), BUNDLED.len());
+    }
+
+    #[test]
+    fn compiled_bundled_phrasebooks_equal_the_parsed_yaml() {
+        let parsed = load_bundled_yaml().unwrap();
+        let compiled = load_bundled().unwrap();
+        assert_eq!(format!("{parsed:#?}"), format!("{compiled:#?}"));
     }
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Whole-process comparison of plainly with ripgrep's plain multi-literal
+# search on the same deterministic Markdown tree and 2,000 terms.
+#
+#   bash bench/compare.sh [SIZE_MB] [RUNS]     (defaults: 100 MB, 3 runs)
+#
+# Not part of the test suite. Needs python3; installs ripgrep and GNU time
+# (Debian packages) if missing. Prints median wall time, the ratio, MB/s and
+# peak RSS for each, plus plainly's start-up time on a one-line file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-100}
+runs=${2:-3}
+work=${BENCH_DIR:-${TMPDIR:-/tmp}/plainly-bench-$size}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need rg || ! [ -x /usr/bin/time ]; then
+  if need apt-get; then
+    (apt-get install -y ripgrep time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y ripgrep time >/dev/null; })
+  fi
+  need rg || cargo install ripgrep --locked
+fi
+
+cargo build --release --quiet
+bin=target/release/plainly
+[ -f "$work/terms.txt" ] || python3 bench/gen_corpus.py "$work" "$size" 2000 >&2
+bytes=$(find "$work/docs" -type f -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s}')
+files=$(find "$work/docs" -type f -name '*.md' | wc -l)
+
+# measure NAME CMD...: appends "wall_seconds peak_kb" per run to $work/NAME.times
+measure() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/$name.one" "$@" >/dev/null 2>"$work/$name.err" || true
+  cat "$work/$name.one" >>"$work/$name.times"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+rm -f "$work"/*.times
+cd "$work"
+for _ in $(seq "$runs"); do
+  measure plainly "$OLDPWD/$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json docs
+  measure rg rg --no-unicode -F -i -w -o --column -j2 -f terms.txt docs
+done
+cd - >/dev/null
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "corpus: $files Markdown files, $(awk -v b="$bytes" 'BEGIN {printf "%.1f MB", b/1e6}'), 2,000 terms (10% multi-word); medians of $runs runs"
+echo
+printf '| %-52s | %8s | %10s | %9s |\n' tool wall throughput "peak RSS"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" "----------" "------------" "-----------"
+row() {
+  local label=$1 name=$2
+  local wall rss
+  wall=$(awk '{print $1}' "$work/$name.times" | median)
+  rss=$(awk '{print $2}' "$work/$name.times" | median)
+  printf '| %-52s | %6.2f s | %5.1f MB/s | %6.0f MB |\n' "$label" "$wall" "$(awk -v b="$bytes" -v w="$wall" 'BEGIN {print b/1e6/w}')" "$(awk -v k="$rss" 'BEGIN {print k/1024}')"
+}
+row "plainly check --format json" plainly
+row "rg --no-unicode -F -i -w -o --column -j2 -f" rg
+pw=$(awk '{print $1}' "$work/plainly.times" | median)
+rw=$(awk '{print $1}' "$work/rg.times" | median)
+echo
+echo "ratio plainly / rg: $(awk -v p="$pw" -v r="$rw" 'BEGIN {printf "%.2f", p/r}')x"
+
+# Start-up: a one-line file with the bundled phrasebooks.
+echo "Our price is DDP Göteborg." >"$work/one.md"
+for _ in $(seq 21); do
+  s=$(date +%s%N); "$bin" check --no-config --format json "$work/one.md" >/dev/null || true; e=$(date +%s%N)
+  echo $(( (e - s) / 1000 ))
+done | median | awk '{printf "start-up (one-line file, bundled phrasebooks, median of 21): %.1f ms\n", $1/1000}'
