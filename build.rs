@@ -88,9 +88,9 @@ fn main() {
         // suite (phrasebook::tests::bundled_phrasebooks_load); here it only
         // stops the build with serde-saphyr's message.
         let book: Book = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "    StaticBook {{ path: {:?}, role: {:?}, name: {:?}, language: {:?}, entries: &[\n",
+            "    StaticBook {{ path: {:?}, role: {:?}, name: {:?}, language: {:?}, entries: &[",
             format!("{file} (bundled)"),
             book.role.trim(),
             book.name,

@@ -17,6 +17,7 @@ pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+pub mod glossary;
 pub mod harvest;
 pub mod lsp;
 pub mod matcher;

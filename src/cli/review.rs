@@ -1,13 +1,17 @@
 //! `plainly review`: the pre-send review of one document (or a few) — a
 //! short summary per reader role and of the invoice-clarity rules, then the
-//! findings. Exit codes as `check`.
+//! findings; with `--html`, one self-contained page of it all. Exit codes as
+//! `check`.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{
     Common, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Out, load_engine, print_errors, stdout_color,
 };
-use crate::engine::Outcome;
+use crate::engine::{FileResult, Outcome};
 use crate::finding::{FailOn, Summary};
 use crate::report::{self, OutputFormat, ReportOptions};
 use crate::review::Review;
@@ -25,6 +29,31 @@ pub struct ReviewArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+    /// One self-contained HTML page: the text highlighted, each reader's words on hover.
+    #[arg(long)]
+    pub html: bool,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Where the review goes: straight to standard output, or into memory when
+/// it is written to a file (once, atomically).
+enum Sink {
+    Stdout(Out),
+    Memory(Vec<u8>),
+}
+
+impl Sink {
+    fn write_with(&mut self, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) {
+        match self {
+            Sink::Stdout(out) => out.write_with(f),
+            // Writing to memory cannot fail.
+            Sink::Memory(buf) => {
+                let _ = f(buf);
+            }
+        }
+    }
 }
 
 /// Runs `plainly review`.
@@ -42,16 +71,19 @@ pub fn run(args: ReviewArgs) -> i32 {
     );
     print_errors(&errors);
     let fail_on = args.fail_on.or(engine.config.fail_on).unwrap_or_default();
-    let mut reporter = report::reporter(
-        OutputFormat::Human,
-        &ReportOptions::new(&engine, stdout_color()),
-    );
+    let color = stdout_color() && args.output.is_none();
+    let mut reporter = report::reporter(OutputFormat::Human, &ReportOptions::new(&engine, color));
     let mut summary = Summary {
         errors: errors.len(),
         ..Default::default()
     };
     let mut failing = false;
-    let mut out = Out::new();
+    let mut sink = match args.output {
+        Some(_) => Sink::Memory(Vec::new()),
+        None => Sink::Stdout(Out::new()),
+    };
+    // The page needs every review before it can start.
+    let mut reviews: Vec<Review> = Vec::new();
     engine.check_all(&inputs, |result| {
         match &result.outcome {
             Outcome::Checked { findings, .. } => {
@@ -73,22 +105,40 @@ pub fn run(args: ReviewArgs) -> i32 {
         let path = result.path.clone();
         let disk_path = result.disk_path.clone();
         let info = result.info.clone();
-        if let Some(review) = Review::new(result) {
-            out.write_with(|w| w.write_all(review.summary_text().as_bytes()));
-            let again = crate::engine::FileResult {
-                path,
-                disk_path,
-                info,
-                outcome: Outcome::Checked {
-                    findings: review.findings,
-                    sources: review.sources,
-                },
-            };
-            out.write_with(|w| reporter.file(w, &again));
+        let Some(review) = Review::new(result) else {
+            return;
+        };
+        if args.html {
+            reviews.push(review);
+            return;
         }
+        sink.write_with(|w| w.write_all(review.summary_text().as_bytes()));
+        let again = FileResult {
+            path,
+            disk_path,
+            info,
+            outcome: Outcome::Checked {
+                findings: review.findings,
+                sources: review.sources,
+            },
+        };
+        sink.write_with(|w| reporter.file(w, &again));
     });
-    out.write_with(|w| reporter.finish(w, &summary));
-    out.finish();
+    if args.html {
+        let page = report::review_html::render(&reviews);
+        sink.write_with(|w| w.write_all(page.as_bytes()));
+    } else {
+        sink.write_with(|w| reporter.finish(w, &summary));
+    }
+    match sink {
+        Sink::Stdout(out) => out.finish(),
+        Sink::Memory(bytes) => {
+            if let Err(e) = super::glossary::write_output(args.output.as_deref(), &bytes) {
+                print_errors(&[e]);
+                return EXIT_ERROR;
+            }
+        }
+    }
     if summary.errors > 0 {
         EXIT_ERROR
     } else if failing {

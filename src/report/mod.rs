@@ -13,6 +13,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod rdjson;
+pub mod review_html;
 pub mod sarif;
 
 use std::borrow::Cow;
