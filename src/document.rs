@@ -175,9 +175,12 @@ impl Segment {
     /// contiguous in the source (no markup in between).
     pub fn is_verbatim(&self, r: &Range<usize>) -> bool {
         let mut last_end: Option<usize> = None;
-        for p in &self.pieces {
-            if p.text.end <= r.start || p.text.start >= r.end {
-                continue;
+        // Only the pieces the range touches: a huge segment has many pieces
+        // and many findings, so a scan from the first piece is quadratic.
+        let first = self.pieces.partition_point(|p| p.text.end <= r.start);
+        for p in &self.pieces[first..] {
+            if p.text.start >= r.end {
+                break;
             }
             if !p.verbatim {
                 return false;
