@@ -14,11 +14,20 @@ runs=${2:-3}
 work=${BENCH_DIR:-${TMPDIR:-/tmp}/plainly-bench-$size}
 
 need() { command -v "$1" >/dev/null 2>&1; }
-if ! need rg || ! [ -x /usr/bin/time ]; then
-  if need apt-get; then
-    (apt-get install -y ripgrep time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y ripgrep time >/dev/null; })
+if ! [ -x /usr/bin/time ] && need apt-get; then
+  apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+# The reference is a current ripgrep (14+; Debian's 13 is much slower with
+# -w over many literals): RG=/path/to/rg, else one on PATH if new enough,
+# else `cargo install ripgrep` into target/bench-tools.
+rg=${RG:-}
+if [ -z "$rg" ]; then
+  if need rg && [ "$(rg --version | head -1 | awk '{split($2, v, "."); print v[1]}')" -ge 14 ]; then
+    rg=$(command -v rg)
+  else
+    [ -x target/bench-tools/bin/rg ] || cargo install ripgrep --locked --quiet --root target/bench-tools
+    rg=$PWD/target/bench-tools/bin/rg
   fi
-  need rg || cargo install ripgrep --locked
 fi
 
 cargo build --release --quiet
@@ -39,11 +48,12 @@ rm -f "$work"/*.times
 cd "$work"
 for _ in $(seq "$runs"); do
   measure plainly "$OLDPWD/$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json docs
-  measure rg rg --no-unicode -F -i -w -o --column -j2 -f terms.txt docs
+  measure rg "$rg" --no-unicode -F -i -w -o --column -j2 -f terms.txt docs
 done
 cd - >/dev/null
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "ripgrep: $("$rg" --version | head -1)"
 echo "corpus: $files Markdown files, $(awk -v b="$bytes" 'BEGIN {printf "%.1f MB", b/1e6}'), 2,000 terms (10% multi-word); medians of $runs runs"
 echo
 printf '| %-52s | %8s | %10s | %9s |\n' tool wall throughput "peak RSS"
@@ -57,6 +67,10 @@ row() {
 }
 row "plainly check --format json" plainly
 row "rg --no-unicode -F -i -w -o --column -j2 -f" rg
+
+# Sanity: both really searched (plainly skips code, front matter and URLs).
+echo "plainly findings: $(cd "$work" && "$OLDPWD/$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json docs | tail -1 | grep -o '"findings":[0-9]*' | cut -d: -f2)"
+echo "rg matches: $(cd "$work" && "$rg" --no-unicode -F -i -w -o --column -j2 -f terms.txt docs | wc -l)"
 pw=$(awk '{print $1}' "$work/plainly.times" | median)
 rw=$(awk '{print $1}' "$work/rg.times" | median)
 echo

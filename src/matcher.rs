@@ -52,19 +52,30 @@ impl Folded {
         let mut in_space = false;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
+            // Fast run: ASCII that folds byte for byte (letters lowercased,
+            // a single space kept), copied in bulk.
+            let start = i;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b' ' if in_space => break,
+                    b' ' => in_space = true,
+                    b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => break,
+                    0x80.. => break,
+                    _ => in_space = false,
+                }
+                i += 1;
+            }
+            if i > start {
+                out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
+                map.extend(start as u32..i as u32);
+            }
+            let Some(&b) = bytes.get(i) else { break };
             if b < 0x80 {
-                // ASCII fast path: one byte in, at most one byte out.
-                if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
-                    if !in_space {
-                        out.push(b' ');
-                        map.push(i as u32);
-                        in_space = true;
-                    }
-                } else {
-                    out.push(b.to_ascii_lowercase());
+                // ASCII whitespace: a run becomes one space.
+                if !in_space {
+                    out.push(b' ');
                     map.push(i as u32);
-                    in_space = false;
+                    in_space = true;
                 }
                 i += 1;
                 continue;
@@ -124,14 +135,47 @@ pub struct Candidate {
     pub range: Range<usize>,
 }
 
+/// Bytes scanned with the quick-to-build NFA before the faster-scanning DFA
+/// is built: a one-file pre-send check should not pay for a DFA, a tree of
+/// documents should not scan without one.
+const DFA_AFTER_BYTES: usize = 2 << 20;
+/// Past this many needles a DFA's build time and memory outgrow its gain.
+const DFA_MAX_NEEDLES: usize = 3_000;
+
 /// The automaton over every needle.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    /// A contiguous NFA: cheap to build, used first.
+    nfa: Option<AhoCorasick>,
+    /// A DFA, built once enough text has been scanned (see [`DFA_AFTER_BYTES`]).
+    dfa: std::sync::OnceLock<Option<AhoCorasick>>,
+    scanned: std::sync::atomic::AtomicUsize,
     needles: Vec<String>,
     /// Whether a needle starts / ends with a word character: the
     /// word-boundary test applies only at such ends (as `\b` does).
     word_ends: Vec<(bool, bool)>,
+}
+
+impl Clone for Matcher {
+    fn clone(&self) -> Self {
+        Matcher::new(self.needles.clone())
+    }
+}
+
+fn build(needles: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+    if needles.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(needles)
+        .or_else(|_| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(needles)
+        })
+        .ok()
 }
 
 impl Matcher {
@@ -147,32 +191,30 @@ impl Matcher {
                 )
             })
             .collect();
-        let ac = if needles.is_empty() {
-            None
-        } else {
-            // A DFA scans fastest; past a few thousand needles its build
-            // time and memory grow, so let the contiguous NFA take over.
-            let kind = if needles.len() <= 3_000 {
-                AhoCorasickKind::DFA
-            } else {
-                AhoCorasickKind::ContiguousNFA
-            };
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(kind))
-                .build(&needles)
-                .or_else(|_| {
-                    AhoCorasickBuilder::new()
-                        .match_kind(MatchKind::Standard)
-                        .build(&needles)
-                })
-                .ok()
-        };
         Matcher {
-            ac,
+            nfa: build(&needles, AhoCorasickKind::ContiguousNFA),
+            dfa: std::sync::OnceLock::new(),
+            scanned: std::sync::atomic::AtomicUsize::new(0),
             needles,
             word_ends,
         }
+    }
+
+    /// The automaton to scan `len` more bytes with.
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa.as_ref().or(self.nfa.as_ref());
+        }
+        let before = self
+            .scanned
+            .fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+        if before + len >= DFA_AFTER_BYTES && self.needles.len() <= DFA_MAX_NEEDLES {
+            let dfa = self
+                .dfa
+                .get_or_init(|| build(&self.needles, AhoCorasickKind::DFA));
+            return dfa.as_ref().or(self.nfa.as_ref());
+        }
+        self.nfa.as_ref()
     }
 
     /// The normalized needle with this id.
@@ -193,7 +235,7 @@ impl Matcher {
     /// Every whole-word occurrence of every needle in `text`, overlapping
     /// ones included, in order of start then longest first.
     pub fn find(&self, text: &str) -> Vec<Candidate> {
-        let Some(ac) = &self.ac else {
+        let Some(ac) = self.automaton(text.len()) else {
             return Vec::new();
         };
         let folded = Folded::new(text);

@@ -286,21 +286,21 @@ pub fn match_case(
     replacement: &str,
     sentence_start: bool,
 ) -> String {
-    let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).collect::<String>();
-    let m = letters(matched);
-    let spelling_upper = {
-        let s = letters(spelling);
-        !s.is_empty() && s.chars().all(|c| c.is_uppercase())
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphabetic())
+            .collect::<Vec<char>>()
     };
-    let all_upper = m.chars().count() > 1 && m.chars().all(|c| c.is_uppercase());
+    let m = letters(matched);
+    let sp = letters(spelling);
+    let spelling_upper = !sp.is_empty() && sp.iter().all(|c| c.is_uppercase());
+    let all_upper = m.len() > 1 && m.iter().all(|c| c.is_uppercase());
     if all_upper && !spelling_upper {
         return replacement.to_uppercase();
     }
-    let words: Vec<&str> = matched.split_whitespace().collect();
-    let title = words.len() > 1
-        && words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()));
+    let mut words = matched.split_whitespace();
+    let title = words.clone().nth(1).is_some()
+        && words.all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()));
     if title && !spelling_upper {
         return replacement
             .split(' ')
@@ -308,11 +308,8 @@ pub fn match_case(
             .collect::<Vec<_>>()
             .join(" ");
     }
-    let first_upper = m.chars().next().is_some_and(|c| c.is_uppercase());
-    let spelling_first_upper = letters(spelling)
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase());
+    let first_upper = m.first().is_some_and(|c| c.is_uppercase());
+    let spelling_first_upper = sp.first().is_some_and(|c| c.is_uppercase());
     if (first_upper && !spelling_first_upper) || sentence_start {
         return capitalize(replacement);
     }
