@@ -149,13 +149,6 @@ impl Recorder {
                 "check the folder exists and is writable",
             )
         };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-        std::io::Write::write_all(&mut tmp, self.to_json().as_bytes()).map_err(err)?;
-        tmp.persist(path).map_err(|e| err(e.error))?;
-        Ok(())
+        crate::fix::write_file_atomically(path, self.to_json().as_bytes()).map_err(err)
     }
 }

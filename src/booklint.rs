@@ -66,12 +66,6 @@ pub fn lint(catalog: &Catalog) -> Vec<Lint> {
     out
 }
 
-/// Whitespace runs as one space, case kept: how case-sensitive spellings
-/// are compared with the text (as the jargon rule does).
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The entry of role `role` that needle `needle` stands for at `matched`, if
 /// any: the first hit of the role whose case (for case-sensitive entries)
 /// agrees, which is the one the jargon rule reports.
@@ -81,12 +75,9 @@ fn role_hit<'c>(
     role: usize,
     matched: &str,
 ) -> Option<&'c Hit> {
-    catalog.hits[needle].iter().find(|h| {
-        h.role == role && {
-            let e = &catalog.roles[h.role].entries[h.entry];
-            !e.case_sensitive || collapse(matched) == collapse(&h.spelling)
-        }
-    })
+    catalog.hits[needle]
+        .iter()
+        .find(|h| h.role == role && catalog.accepts(h, matched))
 }
 
 /// Replacements that contain a term the same role flags.
@@ -148,7 +139,7 @@ fn colliding_spellings(catalog: &Catalog) -> Vec<Lint> {
             let (a, b) = (&role.entries[first.entry], &role.entries[later.entry]);
             if a.case_sensitive
                 && b.case_sensitive
-                && collapse(&first.spelling) != collapse(&later.spelling)
+                && !crate::catalog::same_spelling(&first.spelling, &later.spelling)
             {
                 continue;
             }

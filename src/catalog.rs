@@ -109,6 +109,14 @@ impl Catalog {
         }
     }
 
+    /// Whether `hit` stands for the text `matched`: always, unless its entry
+    /// is case-sensitive and `matched` is not its spelling (whitespace runs
+    /// compared as one space). `SET` the unit code is not "set".
+    pub fn accepts(&self, hit: &Hit, matched: &str) -> bool {
+        let entry = &self.roles[hit.role].entries[hit.entry];
+        !entry.case_sensitive || same_spelling(matched, &hit.spelling)
+    }
+
     /// Whether any loaded phrasebook defines role `id` (in any language).
     pub fn has_role(&self, id: &str) -> bool {
         self.roles.iter().any(|r| r.id == id)
@@ -132,6 +140,11 @@ impl Catalog {
         out.dedup();
         out
     }
+}
+
+/// Whether two spellings are equal with whitespace runs as one space, case kept.
+pub fn same_spelling(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
 }
 
 /// The primary language subtag, lowercase (`en-GB` → `en`).

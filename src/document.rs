@@ -226,8 +226,8 @@ pub enum Escape {
     Markup,
     /// CSV: a replacement with `,`, `"` or a line break is not written.
     Csv,
-    /// Email (plain and HTML parts alike): a replacement with `&`, `<` or
-    /// `>` is not written.
+    /// Email (plain and HTML parts alike): a replacement with `&`, `<`, `>`
+    /// or a non-ASCII character is not written.
     Email,
 }
 
@@ -242,6 +242,10 @@ impl Escape {
             ),
             Escape::Email if replacement.contains(['&', '<', '>']) => {
                 Err("the replacement contains markup characters; edit the email by hand")
+            }
+            // A 7-bit part or a raw header cannot carry it as written.
+            Escape::Email if !replacement.is_ascii() => {
+                Err("the replacement is not ASCII; edit the email in the mail client")
             }
             Escape::Csv | Escape::Email => Ok(replacement.to_string()),
         }

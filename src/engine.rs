@@ -146,6 +146,22 @@ impl Engine {
                 errors.push(unknown_role(role, "--role", &catalog));
             }
         }
+        for id in config.rules.keys() {
+            if !crate::rules::invoice::RULES.iter().any(|(r, _, _)| r == id) {
+                errors.push(SourceError::file(
+                    &config_name,
+                    format!("unknown rule `{id}` under `rules:`"),
+                    format!(
+                        "use one of: {}",
+                        crate::rules::invoice::RULES
+                            .iter()
+                            .map(|(r, _, _)| *r)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
         for role in config.roles.iter().flatten().chain(&config.audience_roles) {
             if !catalog.has_role(role) {
                 errors.push(unknown_role(role, &config_name, &catalog));
@@ -209,23 +225,10 @@ impl Engine {
         let doc = match reader::read(format, bytes, &self.read_options) {
             Ok(d) => d,
             Err(ReadError::Skip(why)) => return (Outcome::Skipped(why), DocInfo::default()),
-            Err(ReadError::Invalid {
-                message,
-                help,
-                offset,
-            }) => {
-                let text = String::from_utf8_lossy(bytes);
-                let err = match offset {
-                    Some(o) => {
-                        let ix = crate::position::LineIndex::new(&text);
-                        let lc = ix.line_col(&text, o.min(text.len()));
-                        let mut e = SourceError::file(name, message, help);
-                        e.line = Some(lc.line);
-                        e.column = Some(lc.column);
-                        e
-                    }
-                    None => SourceError::file(name, message, help),
-                };
+            Err(e) => {
+                let err = e
+                    .to_source_error(name, bytes)
+                    .unwrap_or_else(|| SourceError::file(name, "cannot read", ""));
                 return (Outcome::Failed(err), DocInfo::default());
             }
         };

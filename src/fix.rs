@@ -69,6 +69,31 @@ pub enum WriteError {
     Io(String),
 }
 
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+/// synced, then renamed over `path`. An existing file keeps its
+/// permissions; a new one gets the usual ones (0666 less the umask).
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".plainly-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(tmp.path(), meta.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Writes `new` over `path` atomically, provided the file still holds
 /// exactly `expected`. Keeps the file's permissions. On any error the
 /// original file is left as it was.

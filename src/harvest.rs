@@ -23,7 +23,7 @@ use crate::catalog::{Catalog, primary};
 use crate::diagnostic::SourceError;
 use crate::document::Segment;
 use crate::matcher::{is_word_char, normalize};
-use crate::position::{LineIndex, Locator};
+use crate::position::Locator;
 use crate::reader::{self, Format, ReadError, ReadOptions};
 
 /// What kind of candidate a suggestion is.
@@ -97,12 +97,9 @@ impl<'c> Harvester<'c> {
     /// considered roles know (with any policy). A case-sensitive entry knows
     /// only its own spelling (`SET` the unit code, not "set").
     fn knows(&self, needle: usize, matched: &str) -> bool {
-        self.catalog.hits[needle].iter().any(|h| {
-            self.roles.contains(&h.role) && {
-                let e = &self.catalog.roles[h.role].entries[h.entry];
-                !e.case_sensitive || collapse(matched) == collapse(&h.spelling)
-            }
-        })
+        self.catalog.hits[needle]
+            .iter()
+            .any(|h| self.roles.contains(&h.role) && self.catalog.accepts(h, matched))
     }
 
     /// Reads one document (its format from `name`) and counts its
@@ -118,19 +115,11 @@ impl<'c> Harvester<'c> {
         let doc = match reader::read(Format::detect(name), bytes, options) {
             Ok(d) => d,
             Err(ReadError::Skip(why)) => return Err(AddError::Skipped(why)),
-            Err(ReadError::Invalid {
-                message,
-                help,
-                offset,
-            }) => {
-                let mut e = SourceError::file(name, message, help);
-                if let Some(o) = offset {
-                    let text = String::from_utf8_lossy(bytes);
-                    let lc = LineIndex::new(&text).line_col(&text, o.min(text.len()));
-                    e.line = Some(lc.line);
-                    e.column = Some(lc.column);
-                }
-                return Err(AddError::Failed(e));
+            Err(e) => {
+                let err = e
+                    .to_source_error(name, bytes)
+                    .unwrap_or_else(|| SourceError::file(name, "cannot read", ""));
+                return Err(AddError::Failed(err));
             }
         };
         let lang = lang
@@ -217,12 +206,6 @@ impl<'c> Harvester<'c> {
         });
         out
     }
-}
-
-/// Whitespace runs as one space, case kept: how a case-sensitive spelling
-/// is compared with text (as the jargon rule compares it).
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A token: a run of word characters and dashes, trimmed of dashes.

@@ -272,3 +272,23 @@ fn statistics_most_frequent_first() {
         serde_json::json!({"term": "DDP", "role": "finance", "count": 4})
     );
 }
+
+#[test]
+fn an_unknown_rule_id_in_the_config_is_an_error() {
+    let dir = tree(&[
+        (".plainly.yaml", "rules:\n  invoice/bare-unit-codes: off\n"),
+        ("a.txt", "x\n"),
+    ]);
+    let out = plainly()
+        .current_dir(dir.path())
+        .args(["check", "a.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("unknown rule `invoice/bare-unit-codes`"),
+        "{err}"
+    );
+    assert!(err.contains("invoice/bare-unit-code,"), "{err}");
+}

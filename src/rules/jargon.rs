@@ -49,11 +49,6 @@ fn addresses(text: &str) -> Vec<Range<usize>> {
     ADDRESS.find_iter(text).map(|m| m.range()).collect()
 }
 
-/// Whitespace runs as one space, case kept: for case-sensitive spellings.
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Checks the document's segments for jargon.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let catalog = ctx.catalog;
@@ -91,9 +86,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     if !eligible[h.role] || out.iter().any(|o| o.role == h.role) {
                         continue;
                     }
-                    let e = &catalog.roles[h.role].entries[h.entry];
-                    if e.case_sensitive && collapse(&text[c.range.clone()]) != collapse(&h.spelling)
-                    {
+                    if !catalog.accepts(h, &text[c.range.clone()]) {
                         continue;
                     }
                     out.push(h);
