@@ -466,3 +466,107 @@ fn human_and_concise_output_snapshots() {
     insta::assert_snapshot!("concise_invoice_text", run("concise"));
     insta::assert_snapshot!("human_invoice_text", run("human"));
 }
+
+#[test]
+fn codes_and_parenthetical_expansions_are_not_jargon() {
+    let dir = tree(&[
+        (
+            "book.yaml",
+            "role: finance\nterms:\n  - term: MOQ\n    variants: [minimum order quantity]\n    replacement: smallest order\n  - term: DDP\n    variants: [delivered duty paid]\n    replacement: duties paid by us\n",
+        ),
+        (
+            "a.txt",
+            "Item MOQ-SUR is a surcharge below the MOQ.\nWe ship DDP (delivered duty paid).\n",
+        ),
+    ]);
+    let (_, out, _) = check_json(
+        dir.path(),
+        &[
+            "--no-default-phrasebooks",
+            "--phrasebook",
+            "book.yaml",
+            "a.txt",
+        ],
+    );
+    let found: Vec<(u64, String)> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["matched"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found, vec![(1, "MOQ".to_string()), (2, "DDP".to_string())]);
+    assert_eq!(out["findings"][0]["column"], 39);
+    // DDP is followed by its explanation: reported, but not rewritten.
+    assert_eq!(
+        out["findings"][1]["no_fix"],
+        "an explanation in parentheses follows it; edit the sentence by hand"
+    );
+}
+
+#[test]
+fn json_names_the_files_that_failed() {
+    let dir = tree(&[("book.yaml", BOOK), ("good.txt", "RSTK fee\n")]);
+    std::fs::write(dir.path().join("bad.txt"), b"ok\n\xff").unwrap();
+    let (code, out, _) = check_json(
+        dir.path(),
+        &[
+            "--no-default-phrasebooks",
+            "--phrasebook",
+            "book.yaml",
+            "bad.txt",
+            "good.txt",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        out["errors"],
+        json!([{"path": "bad.txt", "line": 2, "column": 1,
+                "message": "not valid UTF-8: first bad byte at offset 3",
+                "help": "save the file as UTF-8 (or convert it with `iconv -t UTF-8`)"}])
+    );
+}
+
+#[test]
+fn stdin_name_without_dash_is_an_error() {
+    let out = plainly()
+        .args(["check", "--no-config", "--stdin-name", "x.md"])
+        .write_stdin("DDP\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add `-` to read the document"));
+}
+
+#[test]
+fn concise_names_decoded_email_parts() {
+    let out = plainly()
+        .current_dir(root())
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--role",
+            "end-user",
+        ])
+        .arg("fixtures/emails/order-confirmation.eml")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("fixtures/emails/order-confirmation.eml (part 1, decoded):")),
+        "{text}"
+    );
+    // The Subject is positioned in the file itself.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("fixtures/emails/order-confirmation.eml:3:")),
+        "{text}"
+    );
+}

@@ -104,6 +104,14 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    if args.stdin_name.is_some() && !args.paths.iter().any(|p| p == "-") {
+        print_errors(&[SourceError::file(
+            "--stdin-name",
+            "--stdin-name names standard input, but `-` is not among the paths",
+            "add `-` to read the document from standard input",
+        )]);
+        return EXIT_ERROR;
+    }
     let implied = args.paths.is_empty();
     let paths = if implied {
         vec![".".to_string()]

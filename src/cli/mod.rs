@@ -65,10 +65,10 @@ pub struct Common {
     /// Do not load the bundled phrasebooks.
     #[arg(long)]
     pub no_default_phrasebooks: bool,
-    /// Which reader roles to check for (repeatable); overrides front matter and config.
+    /// Reader roles to use (repeatable); when checking, overrides front matter and config.
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
-    /// Document language (BCP 47, e.g. en, nl, sv); overrides what documents say.
+    /// Language (BCP 47: en, nl, sv); when checking, overrides what documents say.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
     /// Use this config file instead of looking for .plainly.yaml.

@@ -26,7 +26,7 @@ pub struct ReviewArgs {
     /// Name standard input (for format detection), e.g. reply.eml.
     #[arg(long, value_name = "NAME")]
     pub stdin_name: Option<String>,
-    /// Lowest severity that makes the exit code 1.
+    /// Lowest severity that makes the exit code 1 (default: config `fail_on`, else warning).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
     /// One self-contained HTML page: the text highlighted, each reader's words on hover.

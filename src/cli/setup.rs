@@ -12,7 +12,7 @@ use crate::diagnostic::SourceError;
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
-    /// Folder to set up (default: the current folder).
+    /// Folder to set up.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
 }

@@ -1,4 +1,5 @@
-//! `concise`: one line per finding, `path:line:col: role: "term" -> replacement`.
+//! `concise`: one line per finding, `path:line:col: role: "term" -> replacement`
+//! (`path (part N, decoded):line:col: …` for an encoded email part).
 
 use std::io::{self, Write};
 
@@ -10,7 +11,14 @@ pub struct Concise;
 
 /// The one-line form of a finding.
 pub fn line(f: &Finding) -> String {
-    let place = format!("{}:{}:{}", f.path, f.location.line, f.location.column);
+    // Positions in a decoded email part are not positions in the file: say so.
+    let place = match f.location.decoded_part {
+        Some(part) => format!(
+            "{} (part {part}, decoded):{}:{}",
+            f.path, f.location.line, f.location.column
+        ),
+        None => format!("{}:{}:{}", f.path, f.location.line, f.location.column),
+    };
     match (&f.role, &f.term) {
         (Some(role), Some(term)) => {
             let to = if f.replacements.is_empty() {

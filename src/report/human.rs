@@ -78,14 +78,56 @@ impl SourceCode for IndexedSource<'_> {
     }
 }
 
+/// One place: a finding, or several findings of the same rule at the same
+/// span for different roles (shown once, with each role's words).
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    group: &'a [Finding],
     source: Option<IndexedSource<'a>>,
+}
+
+impl FindingDiagnostic<'_> {
+    fn roles(&self) -> String {
+        self.group
+            .iter()
+            .filter_map(|f| f.role.as_deref())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn message(&self) -> String {
+        if self.group.len() < 2 {
+            return self.finding.message.clone();
+        }
+        format!(
+            "\"{}\" is unclear to {} readers",
+            self.finding.matched.replace(['\r', '\n'], " "),
+            self.roles()
+        )
+    }
+}
+
+/// What one role should write instead, for a grouped diagnostic.
+fn role_words(f: &Finding) -> String {
+    let role = f.role.as_deref().unwrap_or("");
+    let explain = f.message.contains("not explained at its first use");
+    match (explain, f.replacements.as_slice()) {
+        (true, [one, ..]) => format!("{role}: explain it at first use (\"{one}\")"),
+        (true, []) => format!("{role}: explain it at first use"),
+        (false, []) => format!("{role}: explain it in plain words"),
+        (false, many) => format!(
+            "{role}: write {}",
+            many.iter()
+                .map(|r| format!("\"{r}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
 }
 
 impl std::fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message())
     }
 }
 
@@ -95,7 +137,7 @@ impl Display for FindingDiagnostic<'_> {
             let l = &self.finding.location;
             write!(f, "{}:{}:{}: ", self.finding.path, l.line, l.column)?;
         }
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message())
     }
 }
 
@@ -105,13 +147,19 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn Display + 'b>> {
         let f = self.finding;
         Some(Box::new(match &f.role {
-            Some(role) => format!("{}/{role}", f.rule),
+            Some(_) => format!("{}/{}", f.rule, self.roles().replace(", ", "+")),
             None => f.rule.clone(),
         }))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
+        let worst = self
+            .group
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(self.finding.severity);
+        Some(match worst {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
@@ -121,6 +169,12 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn Display + 'b>> {
         let f = self.finding;
         let mut help = String::new();
+        if self.group.len() > 1 {
+            for g in self.group {
+                help.push_str(&role_words(g));
+                help.push('\n');
+            }
+        }
         if let Some(e) = &f.explanation {
             help.push_str(e);
         }
@@ -146,7 +200,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         let f = self.finding;
-        let mut label = f.role.clone().unwrap_or_default();
+        let mut label = self.roles();
         if let Some(field) = &f.field {
             if !label.is_empty() {
                 label.push_str(", ");
@@ -178,8 +232,21 @@ impl Reporter for Human {
             return Ok(());
         }
         let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
-        for f in findings {
-            self.counts[f.severity as usize] += 1;
+        let same_place = |a: &Finding, b: &Finding| {
+            a.location == b.location && a.rule == b.rule && a.role.is_some() && b.role.is_some()
+        };
+        let mut start = 0;
+        while start < findings.len() {
+            let mut end = start + 1;
+            while end < findings.len() && same_place(&findings[start], &findings[end]) {
+                end += 1;
+            }
+            let group = &findings[start..end];
+            start = end;
+            let f = &group[0];
+            for g in group {
+                self.counts[g.severity as usize] += 1;
+            }
             let si = match f.location.decoded_part {
                 None => 0,
                 Some(p) => sources
@@ -197,6 +264,7 @@ impl Reporter for Human {
             };
             let diag = FindingDiagnostic {
                 finding: f,
+                group,
                 source: (!long).then_some(IndexedSource {
                     name,
                     text,
@@ -205,8 +273,15 @@ impl Reporter for Human {
             };
             let mut rendered = String::new();
             match crate::quietly(|| self.handler.render_report(&mut rendered, &diag)) {
-                Some(Ok(())) => out.write_all(rendered.as_bytes())?,
-                _ => writeln!(out, "{}", super::concise::line(f))?,
+                Some(Ok(())) => {
+                    out.write_all(rendered.as_bytes())?;
+                    writeln!(out)?;
+                }
+                _ => {
+                    for g in group {
+                        writeln!(out, "{}", super::concise::line(g))?;
+                    }
+                }
             }
         }
         Ok(())

@@ -15,6 +15,8 @@ use crate::finding::{Finding, Fix, Summary};
 pub struct Json {
     started: bool,
     count: usize,
+    /// Files that could not be read or checked, for the `errors` key.
+    errors: Vec<serde_json::Value>,
 }
 
 /// One finding as serialized; the first fifteen keys are the v1 contract,
@@ -89,6 +91,12 @@ impl Json {
 impl Reporter for Json {
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
         self.start(out)?;
+        if let crate::engine::Outcome::Failed(e) = &file.outcome {
+            self.errors.push(serde_json::json!({
+                "path": e.path, "line": e.line, "column": e.column,
+                "message": e.message, "help": e.help,
+            }));
+        }
         for f in file.findings() {
             if self.count > 0 {
                 write!(out, ",")?;
@@ -107,6 +115,11 @@ impl Reporter for Json {
         }
         write!(out, "],\"summary\":")?;
         serde_json::to_writer(&mut *out, summary)?;
+        // Additive: present only when a file could not be read or checked.
+        if !self.errors.is_empty() {
+            write!(out, ",\"errors\":")?;
+            serde_json::to_writer(&mut *out, &self.errors)?;
+        }
         writeln!(out, "}}")
     }
 }

@@ -79,6 +79,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 if masks
                     .iter()
                     .any(|m| m.start < c.range.end && c.range.start < m.end)
+                    || in_code(text, &c.range)
                 {
                     return out;
                 }
@@ -96,9 +97,23 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             .collect();
         let chosen = select_indices(&candidates, |i, _| !hit_lists[i].is_empty());
 
+        let mut previous: Option<usize> = None;
         for i in chosen {
             let c = &candidates[i];
             let hits = &hit_lists[i];
+            let expands_previous = previous.is_some_and(|p| {
+                let between = &text[candidates[p].range.end..c.range.start];
+                between.trim() == "("
+                    && hit_lists[p]
+                        .iter()
+                        .any(|a| hits.iter().any(|b| a.role == b.role && a.entry == b.entry))
+            });
+            previous = Some(i);
+            if expands_previous {
+                // "DDP (delivered duty paid)": the words in parentheses explain
+                // the term before them; they are not jargon themselves.
+                continue;
+            }
             if !ctx.ignore_terms.is_empty()
                 && hits.iter().any(|h| {
                     let e = &catalog.roles[h.role].entries[h.entry];
@@ -147,6 +162,21 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Whether the match is part of a code such as `MOQ-SUR` or `RMA-2026-0311`:
+/// joined by a dash to capitals or digits. ("SKU-like" is prose: a dash to
+/// a lowercase word.)
+fn in_code(text: &str, r: &Range<usize>) -> bool {
+    let code_char = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit();
+    let after = &text[r.end..];
+    let before = &text[..r.start];
+    (after.starts_with('-') && after[1..].chars().next().is_some_and(code_char))
+        || (before.ends_with('-')
+            && before[..before.len() - 1]
+                .chars()
+                .next_back()
+                .is_some_and(code_char))
 }
 
 /// Whether the occurrence is explained where it stands: followed by a
@@ -250,6 +280,9 @@ fn fix_for(
     if !seg.is_verbatim(text_range) {
         return Fix::None("the match contains markup, an entity or a quote prefix".into());
     }
+    if let Some(why) = reads_badly(&seg.text, text_range, replacement) {
+        return Fix::None(why.into());
+    }
     let spelling = hits.first().map(|h| h.spelling.as_str()).unwrap_or(matched);
     let sentence_start = sentence_start(&seg.text[..text_range.start]);
     let cased = match_case(matched, spelling, replacement, sentence_start);
@@ -260,6 +293,47 @@ fn fix_for(
         }),
         Err(why) => Fix::None(why.to_string()),
     }
+}
+
+/// Why putting `replacement` in place of the match would not read as a
+/// sentence, if it would not: a parenthetical explanation follows it (the
+/// text would say the same thing twice), the word before or after repeats
+/// the replacement's first or last word ("pay pay", "number number"), or an
+/// article before it would have to change ("an return").
+fn reads_badly(text: &str, r: &Range<usize>, replacement: &str) -> Option<&'static str> {
+    let before = text[..r.start].trim_end();
+    let after = text[r.end..].trim_start();
+    if after.starts_with('(') {
+        return Some("an explanation in parentheses follows it; edit the sentence by hand");
+    }
+    let word_before = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let word_after = after
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let mut words = replacement.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let last = words.next_back().unwrap_or(first);
+    if (!word_before.is_empty() && word_before.eq_ignore_ascii_case(first))
+        || (!word_after.is_empty() && word_after.eq_ignore_ascii_case(last))
+    {
+        return Some(
+            "the replacement would repeat the next or previous word; edit the sentence by hand",
+        );
+    }
+    let vowel = first
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    let article_mismatch = (word_before.eq_ignore_ascii_case("an") && !vowel)
+        || (word_before.eq_ignore_ascii_case("a") && vowel);
+    if article_mismatch && before.ends_with(word_before) {
+        return Some("the article before it would have to change; edit the sentence by hand");
+    }
+    None
 }
 
 /// Whether text before a match ends a sentence (or is empty).
@@ -353,6 +427,34 @@ mod tests {
         assert!(!sentence_start("one\n"));
         assert!(sentence_start("Done.\r\n"));
         assert!(!sentence_start("e.g.x"));
+    }
+
+    #[test]
+    fn codes_are_not_prose() {
+        let t = "MOQ-SUR and RMA-2026 and SKU-like and x-MOQ and 7-MOQ";
+        let at = |w: &str, n: usize| {
+            let i = t.match_indices(w).nth(n).unwrap().0;
+            i..i + w.len()
+        };
+        assert!(in_code(t, &at("MOQ", 0)));
+        assert!(in_code(t, &at("RMA", 0)));
+        assert!(!in_code(t, &at("SKU", 0)));
+        assert!(!in_code(t, &at("MOQ", 1)));
+        assert!(in_code(t, &at("MOQ", 2)));
+    }
+
+    #[test]
+    fn replacements_that_would_read_badly_are_not_fixed() {
+        let check = |t: &str, term: &str, repl: &str| {
+            let i = t.find(term).unwrap();
+            reads_badly(t, &(i..i + term.len()), repl)
+        };
+        assert!(check("ask for an RMA now", "RMA", "return number").is_some());
+        assert!(check("your RMA number", "RMA", "return number").is_some());
+        assert!(check("pay net 60", "net 60", "pay within 60 days").is_some());
+        assert!(check("we deliver DDP (delivered duty paid)", "DDP", "duty paid").is_some());
+        assert!(check("ask for an RMA now", "RMA", "exchange").is_none());
+        assert!(check("a RSTK fee applies", "RSTK fee", "return charge").is_none());
     }
 
     #[test]
