@@ -139,8 +139,10 @@ pub struct Candidate {
 /// is built: a one-file pre-send check should not pay for a DFA, a tree of
 /// documents should not scan without one.
 const DFA_AFTER_BYTES: usize = 2 << 20;
-/// Past this many needles a DFA's build time and memory outgrow its gain.
+/// Past this many needles, or this many needle bytes in all, a DFA's build
+/// time and memory outgrow its gain (a 1 MB term alone takes minutes).
 const DFA_MAX_NEEDLES: usize = 3_000;
+const DFA_MAX_NEEDLE_BYTES: usize = 64 * 1024;
 
 /// The automaton over every needle.
 #[derive(Debug)]
@@ -208,7 +210,10 @@ impl Matcher {
         let before = self
             .scanned
             .fetch_add(len, std::sync::atomic::Ordering::Relaxed);
-        if before + len >= DFA_AFTER_BYTES && self.needles.len() <= DFA_MAX_NEEDLES {
+        if before + len >= DFA_AFTER_BYTES
+            && self.needles.len() <= DFA_MAX_NEEDLES
+            && self.needles.iter().map(String::len).sum::<usize>() <= DFA_MAX_NEEDLE_BYTES
+        {
             let dfa = self
                 .dfa
                 .get_or_init(|| build(&self.needles, AhoCorasickKind::DFA));

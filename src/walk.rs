@@ -61,6 +61,15 @@ pub fn inputs(
             )),
         }
     }
+    // A file named twice (`docs/a.md docs`) is checked once: the first
+    // naming wins. Compared by absolute path, without touching the disk.
+    let mut seen = HashSet::new();
+    out.retain(|input| match input {
+        Input::File { path, .. } => {
+            seen.insert(std::path::absolute(path).unwrap_or_else(|_| path.clone()))
+        }
+        Input::Stdin { .. } => true,
+    });
     (out, errors)
 }
 
