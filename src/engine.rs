@@ -221,17 +221,42 @@ impl Engine {
 
     /// [`Engine::check_bytes`], also saying how the document was read.
     pub fn check_doc(&self, name: &str, path: Option<&Path>, bytes: &[u8]) -> (Outcome, DocInfo) {
-        let format = Format::detect(name);
-        let doc = match reader::read(format, bytes, &self.read_options) {
-            Ok(d) => d,
-            Err(ReadError::Skip(why)) => return (Outcome::Skipped(why), DocInfo::default()),
-            Err(e) => {
-                let err = e
-                    .to_source_error(name, bytes)
-                    .unwrap_or_else(|| SourceError::file(name, "cannot read", ""));
-                return (Outcome::Failed(err), DocInfo::default());
-            }
-        };
+        match self.read(name, bytes) {
+            Ok(doc) => self.check_read(name, path, doc),
+            Err(failed) => (failed, DocInfo::default()),
+        }
+    }
+
+    /// [`Engine::check_doc`] on bytes it may drop once they are read, so
+    /// that a large file is not held twice while it is checked.
+    fn check_owned(&self, name: &str, path: Option<&Path>, bytes: Vec<u8>) -> (Outcome, DocInfo) {
+        let read = self.read(name, &bytes);
+        drop(bytes);
+        match read {
+            Ok(doc) => self.check_read(name, path, doc),
+            Err(failed) => (failed, DocInfo::default()),
+        }
+    }
+
+    /// Reads a document, or says why it yields none.
+    fn read(&self, name: &str, bytes: &[u8]) -> Result<crate::document::Document, Outcome> {
+        match reader::read(Format::detect(name), bytes, &self.read_options) {
+            Ok(d) => Ok(d),
+            Err(ReadError::Skip(why)) => Err(Outcome::Skipped(why)),
+            Err(e) => Err(Outcome::Failed(
+                e.to_source_error(name, bytes)
+                    .unwrap_or_else(|| SourceError::file(name, "cannot read", "")),
+            )),
+        }
+    }
+
+    /// Runs the rules and suppressions over a read document.
+    fn check_read(
+        &self,
+        name: &str,
+        path: Option<&Path>,
+        doc: crate::document::Document,
+    ) -> (Outcome, DocInfo) {
         let audience = self.audience(doc.meta.audience.as_deref(), path);
         if let Some(unknown) = audience.iter().find(|r| !self.catalog.has_role(r)) {
             return (
@@ -281,7 +306,7 @@ impl Engine {
             Input::Stdin { name } => {
                 let mut bytes = Vec::new();
                 let (outcome, info) = match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => self.check_doc(name, Some(Path::new(name)), &bytes),
+                    Ok(_) => self.check_owned(name, Some(Path::new(name)), bytes),
                     Err(e) => (
                         Outcome::Failed(SourceError::file(
                             name,
@@ -300,7 +325,7 @@ impl Engine {
             }
             Input::File { display, path } => {
                 let (outcome, info) = match std::fs::read(path) {
-                    Ok(bytes) => self.check_doc(display, Some(path), &bytes),
+                    Ok(bytes) => self.check_owned(display, Some(path), bytes),
                     Err(e) => (
                         Outcome::Failed(SourceError::file(
                             display,
