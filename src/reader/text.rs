@@ -49,6 +49,24 @@ fn paragraphs(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The `plainly: ignore …` comments of a text, one per line, with their
+/// ranges offset by `base`.
+pub fn line_directives(text: &str, base: usize) -> Vec<Directive> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(i) = line.find("plainly: ignore") {
+            let body = line[i..].trim_end();
+            out.push(Directive {
+                text: body.to_string(),
+                range: base + start + i..base + start + i + body.len(),
+            });
+        }
+        start += line.len();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,22 +88,4 @@ mod tests {
         assert_eq!(p.first().unwrap().0, 0);
         assert_eq!(p.last().unwrap().1, t.len());
     }
-}
-
-/// The `plainly: ignore …` comments of a text, one per line, with their
-/// ranges offset by `base`.
-pub fn line_directives(text: &str, base: usize) -> Vec<Directive> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(i) = line.find("plainly: ignore") {
-            let body = line[i..].trim_end();
-            out.push(Directive {
-                text: body.to_string(),
-                range: base + start + i..base + start + i + body.len(),
-            });
-        }
-        start += line.len();
-    }
-    out
 }
