@@ -261,6 +261,9 @@ pub struct Document {
     pub directives: Vec<Directive>,
     /// How fixes must write replacements (set from the format).
     pub escape: Escape,
+    /// What the reader could not check, for a note on stderr (an email part
+    /// in an unknown charset, a multipart body with no boundary).
+    pub notes: Vec<String>,
     /// Facts about an e-invoice, for the invoice-clarity rules.
     pub invoice: Option<crate::reader::invoice::InvoiceFacts>,
 }

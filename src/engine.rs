@@ -68,6 +68,8 @@ pub struct DocInfo {
     pub lang: String,
     /// Whether it is an e-invoice (the invoice-clarity rules ran).
     pub is_invoice: bool,
+    /// What the reader could not check (see [`crate::document::Document::notes`]).
+    pub notes: Vec<String>,
 }
 
 /// One input and what became of it.
@@ -290,6 +292,7 @@ impl Engine {
             is_invoice: doc.invoice.is_some(),
             audience,
             lang,
+            notes: doc.notes.clone(),
         };
         (
             Outcome::Checked {

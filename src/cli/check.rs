@@ -145,6 +145,12 @@ pub fn run(args: CheckArgs) -> i32 {
     engine.check_all(&inputs, |mut result| {
         progress.tick();
         let mut file_error: Option<SourceError> = None;
+        if !args.quiet {
+            for note in &result.info.notes {
+                progress.clear();
+                eprintln!("plainly: note: {}: {note}", result.path);
+            }
+        }
         match &mut result.outcome {
             Outcome::Checked { findings, sources } => {
                 summary.files_checked += 1;

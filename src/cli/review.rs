@@ -85,6 +85,9 @@ pub fn run(args: ReviewArgs) -> i32 {
     // The page needs every review before it can start.
     let mut reviews: Vec<Review> = Vec::new();
     engine.check_all(&inputs, |result| {
+        for note in &result.info.notes {
+            eprintln!("plainly: note: {}: {note}", result.path);
+        }
         match &result.outcome {
             Outcome::Checked { findings, .. } => {
                 summary.files_checked += 1;

@@ -39,6 +39,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
     let mut doc = Document::new(raw.unwrap_or_default().to_string());
     doc.meta.lang = content_language(&message);
     read_subject(&mut doc, &message, bytes, raw);
+    if let Some(ct) = message.parts.first().and_then(|p| p.content_type())
+        && ct.ctype().eq_ignore_ascii_case("multipart")
+        && ct.attribute("boundary").is_none()
+    {
+        doc.notes.push(format!(
+            "the message is multipart/{} but names no boundary, so its body was not checked",
+            ct.subtype().unwrap_or("?")
+        ));
+    }
     let leaves = message.parts.iter().filter(|p| !p.is_multipart());
     for (i, part) in leaves.enumerate() {
         read_part(&mut doc, part, i + 1, bytes, raw)?;
@@ -289,6 +298,9 @@ fn read_part(
         .and_then(|ct| ct.attribute("charset"))
         .map(str::trim);
     let Some((decoded, transfer_encoded)) = transfer_decode(part, body) else {
+        doc.notes.push(format!(
+            "part {number}: its transfer encoding cannot be decoded, so it was not checked"
+        ));
         return Ok(());
     };
     // Verbatim in the file: the bytes are the text, so positions are the file's.
@@ -299,6 +311,10 @@ fn read_part(
         return read_text(doc, kind, text, 0, range.start);
     }
     let Some(text) = decode_charset(&decoded, charset) else {
+        doc.notes.push(format!(
+            "part {number}: charset {} is unknown and the text is not UTF-8, so it was not checked",
+            charset.unwrap_or("(none)")
+        ));
         return Ok(());
     };
     read_text(doc, kind, &text, doc.sources.len(), 0)?;
