@@ -570,3 +570,31 @@ fn concise_names_decoded_email_parts() {
         "{text}"
     );
 }
+
+#[test]
+fn human_output_shows_one_block_per_place_with_each_roles_words() {
+    let dir = tree(&[
+        ("finance.yaml", BOOK),
+        (
+            "buyers.yaml",
+            "role: purchasing\nterms:\n  - term: DDP\n    replacement: duties paid by us\n  - term: restocking fee\n    variants: [RSTK fee]\n    replacement: charge for taking returned goods back into stock\n",
+        ),
+        ("a.txt", "Prices are DDP, plus a RSTK fee.\n"),
+    ]);
+    let out = plainly()
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--no-default-phrasebooks"])
+        .args([
+            "--phrasebook",
+            "finance.yaml",
+            "--phrasebook",
+            "buyers.yaml",
+            "a.txt",
+        ])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "human_grouped_roles",
+        String::from_utf8(out.stdout).unwrap()
+    );
+}

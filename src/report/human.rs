@@ -107,16 +107,15 @@ impl FindingDiagnostic<'_> {
     }
 }
 
-/// What one role should write instead, for a grouped diagnostic.
+/// What one role's reader needs instead, for a grouped diagnostic.
 fn role_words(f: &Finding) -> String {
-    let role = f.role.as_deref().unwrap_or("");
     let explain = f.message.contains("not explained at its first use");
     match (explain, f.replacements.as_slice()) {
-        (true, [one, ..]) => format!("{role}: explain it at first use (\"{one}\")"),
-        (true, []) => format!("{role}: explain it at first use"),
-        (false, []) => format!("{role}: explain it in plain words"),
+        (true, [one, ..]) => format!("explain it at first use (\"{one}\")"),
+        (true, []) => "explain it at first use".to_string(),
+        (false, []) => "explain it in plain words".to_string(),
         (false, many) => format!(
-            "{role}: write {}",
+            "write {}",
             many.iter()
                 .map(|r| format!("\"{r}\""))
                 .collect::<Vec<_>>()
@@ -170,9 +169,18 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let f = self.finding;
         let mut help = String::new();
         if self.group.len() > 1 {
+            // Roles that would write the same words share one line.
+            let mut lines: Vec<(Vec<&str>, String)> = Vec::new();
             for g in self.group {
-                help.push_str(&role_words(g));
-                help.push('\n');
+                let words = role_words(g);
+                let role = g.role.as_deref().unwrap_or("");
+                match lines.iter_mut().find(|(_, w)| *w == words) {
+                    Some((roles, _)) => roles.push(role),
+                    None => lines.push((vec![role], words)),
+                }
+            }
+            for (roles, words) in lines {
+                help.push_str(&format!("{}: {words}\n", roles.join(", ")));
             }
         }
         if let Some(e) = &f.explanation {
