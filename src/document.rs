@@ -280,6 +280,12 @@ impl Document {
         }
     }
 
+    /// The text of each segment, in order (for tests and tools that look at
+    /// what a reader took as prose).
+    pub fn prose(&self) -> Vec<String> {
+        self.segments.iter().map(|s| s.text.clone()).collect()
+    }
+
     /// Adds a segment unless it is blank.
     pub fn push(&mut self, seg: Segment) {
         if !seg.is_blank() {

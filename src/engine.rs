@@ -245,10 +245,7 @@ impl Engine {
         match reader::read(Format::detect(name), bytes, &self.read_options) {
             Ok(d) => Ok(d),
             Err(ReadError::Skip(why)) => Err(Outcome::Skipped(why)),
-            Err(e) => Err(Outcome::Failed(
-                e.to_source_error(name, bytes)
-                    .unwrap_or_else(|| SourceError::file(name, "cannot read", "")),
-            )),
+            Err(e) => Err(Outcome::Failed(e.to_source_error(name, bytes))),
         }
     }
 

@@ -115,12 +115,7 @@ impl<'c> Harvester<'c> {
         let doc = match reader::read(Format::detect(name), bytes, options) {
             Ok(d) => d,
             Err(ReadError::Skip(why)) => return Err(AddError::Skipped(why)),
-            Err(e) => {
-                let err = e
-                    .to_source_error(name, bytes)
-                    .unwrap_or_else(|| SourceError::file(name, "cannot read", ""));
-                return Err(AddError::Failed(err));
-            }
+            Err(e) => return Err(AddError::Failed(e.to_source_error(name, bytes))),
         };
         let lang = lang
             .map(str::to_string)

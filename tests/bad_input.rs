@@ -702,7 +702,7 @@ fn config_with_wrong_types_names_the_line() {
 fn output_to_a_closed_pipe_ends_without_a_panic() {
     let doc = "RSTK fee. ".repeat(20_000);
     let dir = folder(&[("many.txt", doc.as_bytes())]);
-    for format in ["json", "human", "sarif"] {
+    for format in ["json", "human", "concise", "sarif"] {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("plainly"))
             .current_dir(dir.path())
             .args(["check", "--no-config", "--no-default-phrasebooks"])

@@ -188,13 +188,8 @@ fn text_line_suppressions_and_config_ignores() {
             "default_phrasebooks: false\nphrasebooks: [book.yaml]\nexclude: [\"drafts/**\"]\nignore_terms:\n  \"legal/**\": [DDP]\n",
         ),
     ]);
-    let out = plainly()
-        .current_dir(dir.path())
-        .args(["check", "--format", "concise"])
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
+        check_concise(dir.path(), &[]),
         "a.txt:3:1: finance: \"DDP\" -> delivered with duties paid\n\
 legal/b.txt:1:9: finance: \"restocking fee\" -> return charge\n"
     );

@@ -56,21 +56,13 @@ pub enum Command {
     Man,
 }
 
-/// Phrasebook, config, role and language selection, shared by commands.
+/// Where the bundled phrasebooks and the config come from, shared by every
+/// command that loads phrasebooks.
 #[derive(Args, Debug, Clone, Default)]
-pub struct Common {
-    /// A phrasebook file, or a folder of *.yaml phrasebooks (repeatable).
-    #[arg(long = "phrasebook", value_name = "PATH")]
-    pub phrasebooks: Vec<PathBuf>,
+pub struct Sources {
     /// Do not load the bundled phrasebooks.
     #[arg(long)]
     pub no_default_phrasebooks: bool,
-    /// Reader roles to use (repeatable); when checking, overrides front matter and config.
-    #[arg(long = "role", value_name = "ROLE")]
-    pub roles: Vec<String>,
-    /// Language (BCP 47: en, nl, sv); when checking, overrides what documents say.
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<String>,
     /// Use this config file instead of looking for .plainly.yaml.
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
@@ -79,13 +71,29 @@ pub struct Common {
     pub no_config: bool,
 }
 
+/// Phrasebook, config, role and language selection, shared by commands.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Common {
+    /// A phrasebook file, or a folder of *.yaml phrasebooks (repeatable).
+    #[arg(long = "phrasebook", value_name = "PATH")]
+    pub phrasebooks: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Reader roles to use (repeatable); when checking, overrides front matter and config.
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Language (BCP 47: en, nl, sv); when checking, overrides what documents say.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+}
+
 impl Common {
     fn setup(&self) -> Setup {
         Setup {
             phrasebooks: self.phrasebooks.clone(),
-            no_default_phrasebooks: self.no_default_phrasebooks,
-            config: self.config.clone(),
-            no_config: self.no_config,
+            no_default_phrasebooks: self.sources.no_default_phrasebooks,
+            config: self.sources.config.clone(),
+            no_config: self.sources.no_config,
             roles: self.roles.clone(),
             lang: self.lang.clone(),
         }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{Common, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Out, load_engine, print_errors};
+use super::{Common, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Out, Sources, load_engine, print_errors};
 use crate::booklint::{self, Level};
 use crate::diagnostic::SourceError;
 use crate::engine::{Input, Setup, io_reason};
@@ -52,27 +52,22 @@ pub struct BookArgs {
     /// Phrasebook files or folders of *.yaml phrasebooks, loaded after the bundled and configured ones.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Do not load the bundled phrasebooks.
-    #[arg(long)]
-    pub no_default_phrasebooks: bool,
-    /// Use this config file instead of looking for .plainly.yaml.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Do not read any .plainly.yaml.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub sources: Sources,
 }
 
 impl BookArgs {
-    fn setup(&self) -> Setup {
-        Setup {
+    /// The books to load: the bundled and configured ones, then `paths`.
+    fn common(&self) -> Common {
+        Common {
             phrasebooks: self.paths.clone(),
-            no_default_phrasebooks: self.no_default_phrasebooks,
-            config: self.config.clone(),
-            no_config: self.no_config,
-            roles: Vec::new(),
-            lang: None,
+            sources: self.sources.clone(),
+            ..Default::default()
         }
+    }
+
+    fn setup(&self) -> Setup {
+        self.common().setup()
     }
 }
 
@@ -87,24 +82,11 @@ pub struct SuggestArgs {
     /// Suggest only candidates seen at least this often (phrases always need 2).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_count: usize,
-    /// Suggest what this role's phrasebooks lack (repeatable; default: what no loaded phrasebook knows).
-    #[arg(long = "role", value_name = "ROLE")]
-    pub roles: Vec<String>,
-    /// Language of the documents, for the stop words of phrases (default: what each document says, else en).
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<String>,
-    /// A phrasebook file, or a folder of *.yaml phrasebooks (repeatable).
-    #[arg(long = "phrasebook", value_name = "PATH")]
-    pub phrasebooks: Vec<PathBuf>,
-    /// Do not load the bundled phrasebooks.
-    #[arg(long)]
-    pub no_default_phrasebooks: bool,
-    /// Use this config file instead of looking for .plainly.yaml.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Do not read any .plainly.yaml.
-    #[arg(long)]
-    pub no_config: bool,
+    /// Phrasebooks, config, and `--role` (suggest what these roles' phrasebooks
+    /// lack; default: what no loaded phrasebook knows) and `--lang` (the
+    /// documents' language, for the stop words of phrases).
+    #[command(flatten)]
+    pub common: Common,
 }
 
 /// Runs `plainly phrasebook`.
@@ -156,14 +138,7 @@ fn test(args: &BookArgs) -> i32 {
 
 /// `plainly phrasebook check`.
 fn check(args: &BookArgs) -> i32 {
-    let common = Common {
-        phrasebooks: args.paths.clone(),
-        no_default_phrasebooks: args.no_default_phrasebooks,
-        config: args.config.clone(),
-        no_config: args.no_config,
-        ..Default::default()
-    };
-    let engine = match load_engine(&common) {
+    let engine = match load_engine(&args.common()) {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -207,15 +182,7 @@ fn check(args: &BookArgs) -> i32 {
 
 /// `plainly phrasebook suggest`.
 fn suggest(args: &SuggestArgs) -> i32 {
-    let common = Common {
-        phrasebooks: args.phrasebooks.clone(),
-        no_default_phrasebooks: args.no_default_phrasebooks,
-        roles: args.roles.clone(),
-        lang: args.lang.clone(),
-        config: args.config.clone(),
-        no_config: args.no_config,
-    };
-    let engine = match load_engine(&common) {
+    let engine = match load_engine(&args.common) {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -228,7 +195,7 @@ fn suggest(args: &SuggestArgs) -> i32 {
     );
     print_errors(&walk_errors);
     let mut errors = walk_errors.len();
-    let mut harvester = Harvester::new(&engine.catalog, &args.roles);
+    let mut harvester = Harvester::new(&engine.catalog, &args.common.roles);
     for input in &inputs {
         let (display, path) = match input {
             Input::File { display, path } => (display.as_str(), Some(path.as_path())),
@@ -256,7 +223,7 @@ fn suggest(args: &SuggestArgs) -> i32 {
                 continue;
             }
         };
-        let lang = args.lang.clone().or_else(|| {
+        let lang = args.common.lang.clone().or_else(|| {
             path.and_then(|p| engine.config.language_for(p))
                 .map(str::to_string)
         });

@@ -209,12 +209,7 @@ mod tests {
     use super::*;
 
     fn prose(src: &str) -> Vec<String> {
-        read(src)
-            .unwrap()
-            .segments
-            .into_iter()
-            .map(|s| s.text)
-            .collect()
+        read(src).unwrap().prose()
     }
 
     #[test]

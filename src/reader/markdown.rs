@@ -181,12 +181,7 @@ mod tests {
 
     /// The prose of each segment, as the reader sees it.
     fn prose(src: &str) -> Vec<String> {
-        read(src)
-            .unwrap()
-            .segments
-            .into_iter()
-            .map(|s| s.text)
-            .collect()
+        read(src).unwrap().prose()
     }
 
     #[test]

@@ -68,29 +68,25 @@ pub enum ReadError {
 }
 
 impl ReadError {
-    /// An `Invalid` error as a diagnostic for file `name` (whose `bytes`
-    /// locate the offset as line and column); `None` for `Skip`.
-    pub fn to_source_error(
-        &self,
-        name: &str,
-        bytes: &[u8],
-    ) -> Option<crate::diagnostic::SourceError> {
-        let ReadError::Invalid {
-            message,
-            help,
-            offset,
-        } = self
-        else {
-            return None;
+    /// The error as a diagnostic for file `name`, whose `bytes` locate an
+    /// offset as line and column.
+    pub fn to_source_error(&self, name: &str, bytes: &[u8]) -> crate::diagnostic::SourceError {
+        let (message, help, offset) = match self {
+            ReadError::Skip(why) => (why.as_str(), "", None),
+            ReadError::Invalid {
+                message,
+                help,
+                offset,
+            } => (message.as_str(), help.as_str(), *offset),
         };
-        let mut e = crate::diagnostic::SourceError::file(name, message.clone(), help.clone());
+        let mut e = crate::diagnostic::SourceError::file(name, message, help);
         if let Some(o) = offset {
             let text = String::from_utf8_lossy(bytes);
-            let lc = crate::position::LineIndex::new(&text).line_col(&text, (*o).min(text.len()));
+            let lc = crate::position::LineIndex::new(&text).line_col(&text, o.min(text.len()));
             e.line = Some(lc.line);
             e.column = Some(lc.column);
         }
-        Some(e)
+        e
     }
 
     pub fn invalid(message: impl Into<String>, help: impl Into<String>) -> Self {

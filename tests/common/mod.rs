@@ -34,6 +34,18 @@ pub fn check_json(dir: &Path, args: &[&str]) -> (i32, Value, String) {
     )
 }
 
+/// Runs `plainly check --format concise ARGS` in `dir` (its config applies)
+/// and returns standard output.
+pub fn check_concise(dir: &Path, args: &[&str]) -> String {
+    let out = plainly()
+        .current_dir(dir)
+        .args(["check", "--format", "concise"])
+        .args(args)
+        .output()
+        .expect("runs");
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
 /// The repository root (where Cargo.toml is).
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
