@@ -141,7 +141,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let source_range = seg.to_source(&c.range);
             let matched = ctx.locator.text(seg.source, source_range.clone());
             let location = ctx.locator.locate(seg.source, source_range.clone());
-            let fix = fix_for(ctx, seg, &c.range, &source_range, matched, hits, &flagged);
+            let fix = fix_for(ctx, seg, &c.range, &source_range, matched, hits, &eligible);
             for (h, entry) in flagged {
                 let role = &catalog.roles[h.role];
                 out.push(Finding {
@@ -224,35 +224,33 @@ fn fix_for(
     source_range: &Range<usize>,
     matched: &str,
     hits: &[&Hit],
-    flagged: &[(&Hit, &Entry)],
+    eligible: &[bool],
 ) -> Fix {
     let catalog = ctx.catalog;
-    let audience_roles: Vec<usize> = catalog
-        .roles
+    let audience_roles = eligible
         .iter()
         .enumerate()
-        .filter(|(_, r)| ctx.audience.contains(&r.id) && same_language(&r.language, ctx.lang))
-        .map(|(i, _)| i)
-        .collect();
+        .filter(|(_, e)| **e)
+        .map(|(i, _)| i);
     let mut replacement: Option<&str> = None;
-    for ri in &audience_roles {
-        let Some(h) = hits.iter().find(|h| h.role == *ri) else {
+    for ri in audience_roles {
+        let Some(h) = hits.iter().find(|h| h.role == ri) else {
             return Fix::None(format!(
                 "role {} has no entry for this term",
-                catalog.roles[*ri].id
+                catalog.roles[ri].id
             ));
         };
         let entry = &catalog.roles[h.role].entries[h.entry];
         if entry.policy != Policy::Replace {
             return Fix::None(format!(
                 "policy for role {} is not `replace`",
-                catalog.roles[*ri].id
+                catalog.roles[ri].id
             ));
         }
         let [one] = entry.replacements.as_slice() else {
             return Fix::None(format!(
                 "role {} has {} replacements; choose one by hand",
-                catalog.roles[*ri].id,
+                catalog.roles[ri].id,
                 entry.replacements.len()
             ));
         };
@@ -269,9 +267,6 @@ fn fix_for(
     let Some(replacement) = replacement else {
         return Fix::None("no replacement".into());
     };
-    if flagged.is_empty() {
-        return Fix::None("nothing to fix".into());
-    }
     if ctx.doc.sources[seg.source].decoded_part.is_some() {
         return Fix::None(
             "the text is in an encoded email part; edit it in the mail client".into(),
