@@ -40,7 +40,9 @@ files=$(find "$work/docs" -type f -name '*.md' | wc -l)
 measure() {
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/$name.one" "$@" >/dev/null 2>"$work/$name.err" || true
-  cat "$work/$name.one" >>"$work/$name.times"
+  # GNU time puts "Command exited with non-zero status 1" (plainly's exit
+  # code when it finds something) before the figures: keep the last line.
+  tail -n 1 "$work/$name.one" >>"$work/$name.times"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
