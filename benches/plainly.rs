@@ -45,7 +45,7 @@ fn text(non_ascii: bool) -> String {
         "Please check the delivery date and the invoice total before you send payment. "
     };
     let mut s = base.repeat(13_000); // about 1 MB
-    s.push_str(" kalomi nepura ");
+    s.push_str("kalomi nepura ");
     s
 }
 

@@ -38,14 +38,57 @@ pub fn is_word_char(c: char) -> bool {
 pub struct Folded {
     pub text: String,
     /// `map[i]` is the source offset of the character folded byte `i` came
-    /// from; `map[text.len()]` is the source length.
+    /// from; `map[text.len()]` is the source length. Empty when folding
+    /// kept every offset (see [`Folded::byte_for_byte`]).
     map: Vec<u32>,
 }
+
+/// How folding writes each ASCII byte: letters lowercased, whitespace as a
+/// space.
+static ASCII_FOLD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => b' ',
+            _ => b.to_ascii_lowercase(),
+        };
+        i += 1;
+    }
+    t
+};
 
 impl Folded {
     /// Folds `src`. Whitespace runs become one space mapped to the run's
     /// first character.
     pub fn new(src: &str) -> Self {
+        Self::byte_for_byte(src).unwrap_or_else(|| Self::mapped(src))
+    }
+
+    /// The common case, with no map to build: ASCII prose with no whitespace
+    /// run folds byte for byte (letters lowercased, each whitespace byte a
+    /// space), so every folded offset is its source offset.
+    fn byte_for_byte(src: &str) -> Option<Self> {
+        let bytes = src.as_bytes();
+        if !bytes.is_ascii() {
+            return None;
+        }
+        let text: Vec<u8> = bytes.iter().map(|&b| ASCII_FOLD[b as usize]).collect();
+        // Segments are short (a paragraph, a cell): a plain scan beats
+        // setting up a substring searcher for each.
+        if text.windows(2).any(|w| w == b"  ") {
+            return None;
+        }
+        Some(Folded {
+            // ASCII in, ASCII out.
+            text: String::from_utf8(text).ok()?,
+            map: Vec::new(),
+        })
+    }
+
+    /// Any text, with a map from each folded byte back to its source.
+    fn mapped(src: &str) -> Self {
         let bytes = src.as_bytes();
         let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 8);
         let mut map: Vec<u32> = Vec::with_capacity(bytes.len() + 9);
@@ -111,6 +154,9 @@ impl Folded {
 
     /// Source offset for a folded start offset, if it begins a source character.
     fn source_start(&self, i: usize) -> Option<usize> {
+        if self.map.is_empty() {
+            return Some(i);
+        }
         if i > 0 && self.map[i - 1] == self.map[i] {
             return None;
         }
@@ -119,6 +165,9 @@ impl Folded {
 
     /// Source offset for a folded end offset, if it ends a source character.
     fn source_end(&self, i: usize) -> Option<usize> {
+        if self.map.is_empty() {
+            return Some(i);
+        }
         if i < self.text.len() && i > 0 && self.map[i - 1] == self.map[i] {
             return None;
         }
@@ -428,6 +477,23 @@ mod tests {
     fn non_word_edges_need_no_boundary() {
         assert_eq!(hits(&["#tag"], "a#tag b"), vec!["#tag"]);
         assert_eq!(hits(&["2/10"], "x 2/10."), vec!["2/10"]);
+    }
+
+    #[test]
+    fn byte_for_byte_fold_agrees_with_the_mapped_fold() {
+        for src in ["", "Net 30\nDays", "a\tB c\rD\x0bE\x0cf", "MOQ, DDP."] {
+            let fast = Folded::byte_for_byte(src).expect("plain ASCII folds byte for byte");
+            let slow = Folded::mapped(src);
+            assert_eq!(fast.text, slow.text, "{src:?}");
+            for i in 0..=src.len() {
+                assert_eq!(fast.source_start(i), slow.source_start(i), "{src:?} {i}");
+                assert_eq!(fast.source_end(i), slow.source_end(i), "{src:?} {i}");
+            }
+        }
+        // Runs of whitespace and non-ASCII text need the map.
+        assert!(Folded::byte_for_byte("net  30").is_none());
+        assert!(Folded::byte_for_byte("net\r\n30").is_none());
+        assert!(Folded::byte_for_byte("Göteborg").is_none());
     }
 
     #[test]
