@@ -106,7 +106,14 @@ impl<'d> Locator<'d> {
         let text = &self.sources[source].text;
         let ix = self.indexes[source].get_or_init(|| LineIndex::new(text));
         let start = ix.line_col(text, range.start);
-        let end = ix.line_col(text, range.end);
+        // A match within one line: count only its own characters.
+        let end = match text.get(range.clone()) {
+            Some(m) if !m.contains('\n') => LineCol {
+                line: start.line,
+                column: start.column + m.chars().count(),
+            },
+            _ => ix.line_col(text, range.end),
+        };
         Location {
             line: start.line,
             column: start.column,

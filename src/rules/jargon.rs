@@ -348,15 +348,13 @@ pub fn match_case(
     replacement: &str,
     sentence_start: bool,
 ) -> String {
-    let letters = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphabetic())
-            .collect::<Vec<char>>()
-    };
-    let m = letters(matched);
-    let sp = letters(spelling);
-    let spelling_upper = !sp.is_empty() && sp.iter().all(|c| c.is_uppercase());
-    let all_upper = m.len() > 1 && m.iter().all(|c| c.is_uppercase());
+    // Letters only, without collecting them: this runs for every finding.
+    fn letters(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
+        s.chars().filter(|c| c.is_alphabetic())
+    }
+    let spelling_upper =
+        letters(spelling).next().is_some() && letters(spelling).all(char::is_uppercase);
+    let all_upper = letters(matched).nth(1).is_some() && letters(matched).all(char::is_uppercase);
     if all_upper && !spelling_upper {
         return replacement.to_uppercase();
     }
@@ -370,8 +368,8 @@ pub fn match_case(
             .collect::<Vec<_>>()
             .join(" ");
     }
-    let first_upper = m.first().is_some_and(|c| c.is_uppercase());
-    let spelling_first_upper = sp.first().is_some_and(|c| c.is_uppercase());
+    let first_upper = letters(matched).next().is_some_and(char::is_uppercase);
+    let spelling_first_upper = letters(spelling).next().is_some_and(char::is_uppercase);
     if (first_upper && !spelling_first_upper) || sentence_start {
         return capitalize(replacement);
     }
