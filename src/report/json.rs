@@ -17,6 +17,9 @@ pub struct Json {
     count: usize,
     /// Files that could not be read or checked, for the `errors` key.
     errors: Vec<serde_json::Value>,
+    /// One file's findings, serialized into memory and written at once:
+    /// serde_json through `dyn Write` makes a call per token.
+    buf: Vec<u8>,
 }
 
 /// One finding as serialized; the first fifteen keys are the v1 contract,
@@ -61,7 +64,7 @@ impl<'a> JsonFinding<'a> {
             matched: &f.matched,
             term: f.term.as_deref(),
             role: f.role.as_deref(),
-            rule: &f.rule,
+            rule: f.rule,
             severity: f.severity.as_str(),
             replacements: &f.replacements,
             explanation: f.explanation.as_deref(),
@@ -97,15 +100,16 @@ impl Reporter for Json {
                 "message": e.message, "help": e.help,
             }));
         }
+        self.buf.clear();
         for f in file.findings() {
             if self.count > 0 {
-                write!(out, ",")?;
+                self.buf.push(b',');
             }
-            writeln!(out)?;
-            serde_json::to_writer(&mut *out, &JsonFinding::new(f))?;
+            self.buf.push(b'\n');
+            serde_json::to_writer(&mut self.buf, &JsonFinding::new(f))?;
             self.count += 1;
         }
-        Ok(())
+        out.write_all(&self.buf)
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
