@@ -45,9 +45,9 @@ pub struct Baseline {
 fn key(f: &Finding, line_text: &str) -> Key {
     (
         f.path.trim_start_matches("./").to_string(),
-        f.rule.clone(),
-        f.role.clone(),
-        f.term.clone(),
+        f.rule.to_string(),
+        f.role.as_deref().map(str::to_string),
+        f.term.as_deref().map(str::to_string),
         normalize_line(line_text),
     )
 }

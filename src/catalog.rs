@@ -4,6 +4,8 @@
 //! Several files may carry the same role (and language): their terms merge,
 //! and an entry in a later file replaces an earlier entry of the same term.
 
+use std::sync::Arc;
+
 use crate::matcher::{Matcher, normalize};
 use crate::phrasebook::{Entry, Phrasebook};
 
@@ -16,6 +18,19 @@ pub struct Role {
     pub entries: Vec<Entry>,
     /// The files that contributed, in merge order.
     pub files: Vec<String>,
+    /// The id and each entry's words, shared by every finding that reports
+    /// them (see [`Shared`]).
+    pub shared_id: Arc<str>,
+    pub shared: Vec<Shared>,
+}
+
+/// An entry's words as findings carry them: counted references, so that a
+/// finding costs no copy of its term, replacements and explanation.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub term: Arc<str>,
+    pub replacements: Arc<[String]>,
+    pub explanation: Option<Arc<str>>,
 }
 
 /// Which role entry a needle stands for.
@@ -55,6 +70,8 @@ impl Catalog {
                         language: book.language.clone(),
                         entries: Vec::new(),
                         files: Vec::new(),
+                        shared_id: book.role.as_str().into(),
+                        shared: Vec::new(),
                     });
                     index.push(std::collections::HashMap::new());
                     roles.len() - 1
@@ -75,6 +92,18 @@ impl Catalog {
                     }
                 }
             }
+        }
+
+        for role in &mut roles {
+            role.shared = role
+                .entries
+                .iter()
+                .map(|e| Shared {
+                    term: e.term.as_str().into(),
+                    replacements: e.replacements.as_slice().into(),
+                    explanation: e.explanation.as_deref().map(Arc::from),
+                })
+                .collect();
         }
 
         let mut needles: Vec<String> = Vec::new();

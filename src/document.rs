@@ -233,10 +233,10 @@ pub enum Escape {
 
 impl Escape {
     /// The replacement as it must be written, or why it cannot be.
-    pub fn apply(self, replacement: &str) -> Result<String, &'static str> {
+    pub fn apply(self, replacement: String) -> Result<String, &'static str> {
         match self {
-            Escape::None => Ok(replacement.to_string()),
-            Escape::Markup => Ok(quick_xml::escape::minimal_escape(replacement).into_owned()),
+            Escape::None => Ok(replacement),
+            Escape::Markup => Ok(quick_xml::escape::minimal_escape(&replacement).into_owned()),
             Escape::Csv if replacement.contains([',', '"', '\n', '\r']) => Err(
                 "the replacement contains a comma, quote or line break; edit the CSV cell by hand",
             ),
@@ -247,7 +247,7 @@ impl Escape {
             Escape::Email if !replacement.is_ascii() => {
                 Err("the replacement is not ASCII; edit the email in the mail client")
             }
-            Escape::Csv | Escape::Email => Ok(replacement.to_string()),
+            Escape::Csv | Escape::Email => Ok(replacement),
         }
     }
 }

@@ -282,8 +282,9 @@ impl Engine {
             config: &self.config,
         };
         let mut findings = crate::suppress::apply(&doc, rules::run(&ctx), &locator);
+        let path: std::sync::Arc<str> = name.into();
         for f in &mut findings {
-            f.path = name.to_string();
+            f.path = path.clone();
         }
         let info = DocInfo {
             is_invoice: doc.invoice.is_some(),

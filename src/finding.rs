@@ -1,5 +1,7 @@
 //! Findings: what the rules report and every reporter renders.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::document::Field;
@@ -22,20 +24,24 @@ pub enum Fix {
 }
 
 /// One problem at one place, for one reader role (or none, for file rules).
+///
+/// A tree of documents can give hundreds of thousands of findings, so what
+/// many findings share (the path, the phrasebook entry's words, the rule id)
+/// is shared, not copied.
 #[derive(Debug, Clone)]
 pub struct Finding {
     /// The path as the user named it.
-    pub path: String,
+    pub path: Arc<str>,
     pub location: Location,
     /// The source text at the location, exactly.
     pub matched: String,
-    pub term: Option<String>,
-    pub role: Option<String>,
+    pub term: Option<Arc<str>>,
+    pub role: Option<Arc<str>>,
     /// Rule id: `jargon`, `invoice/...`, `suppression/...`.
-    pub rule: String,
+    pub rule: &'static str,
     pub severity: Severity,
-    pub replacements: Vec<String>,
-    pub explanation: Option<String>,
+    pub replacements: Arc<[String]>,
+    pub explanation: Option<Arc<str>>,
     pub message: String,
     pub field: Option<Field>,
     pub fix: Fix,
@@ -56,7 +62,7 @@ impl Finding {
             self.location.decoded_part.map_or(0, |p| p + 1),
             self.location.byte_start,
             self.location.byte_end,
-            self.rule.as_str(),
+            self.rule,
             self.role.as_deref().unwrap_or(""),
         )
     }

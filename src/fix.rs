@@ -147,14 +147,14 @@ mod tests {
     #[test]
     fn overlapping_edits_keep_the_first() {
         let f = |r, s: &str| Finding {
-            path: String::new(),
+            path: "".into(),
             location: Default::default(),
             matched: String::new(),
             term: None,
             role: None,
-            rule: "jargon".into(),
+            rule: "jargon",
             severity: crate::finding::Severity::Warning,
-            replacements: vec![],
+            replacements: Vec::new().into(),
             explanation: None,
             message: String::new(),
             field: None,

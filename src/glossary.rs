@@ -376,7 +376,7 @@ impl Usage {
             let key = normalize(term);
             let l = &f.location;
             let place = (
-                f.path.clone(),
+                f.path.to_string(),
                 l.decoded_part,
                 l.byte_start,
                 l.byte_end,

@@ -39,7 +39,7 @@ pub struct Folded {
     pub text: String,
     /// `map[i]` is the source offset of the character folded byte `i` came
     /// from; `map[text.len()]` is the source length. Empty when folding
-    /// kept every offset (see [`Folded::byte_for_byte`]).
+    /// kept every offset (see [`fold_byte_for_byte`]).
     map: Vec<u32>,
 }
 
@@ -63,93 +63,23 @@ impl Folded {
     /// Folds `src`. Whitespace runs become one space mapped to the run's
     /// first character.
     pub fn new(src: &str) -> Self {
-        Self::byte_for_byte(src).unwrap_or_else(|| Self::mapped(src))
+        let mut folded = Folded::default();
+        folded.refold(src);
+        folded
     }
 
-    /// The common case, with no map to build: ASCII prose with no whitespace
-    /// run folds byte for byte (letters lowercased, each whitespace byte a
-    /// space), so every folded offset is its source offset.
-    fn byte_for_byte(src: &str) -> Option<Self> {
-        let bytes = src.as_bytes();
-        if !bytes.is_ascii() {
-            return None;
+    /// Folds `src` into this buffer, reusing its memory: a tree of documents
+    /// is hundreds of thousands of short segments.
+    pub fn refold(&mut self, src: &str) {
+        let mut out = std::mem::take(&mut self.text).into_bytes();
+        out.clear();
+        self.map.clear();
+        if !fold_byte_for_byte(src, &mut out) {
+            out.clear();
+            fold_mapped(src, &mut out, &mut self.map);
         }
-        let text: Vec<u8> = bytes.iter().map(|&b| ASCII_FOLD[b as usize]).collect();
-        // Segments are short (a paragraph, a cell): a plain scan beats
-        // setting up a substring searcher for each.
-        if text.windows(2).any(|w| w == b"  ") {
-            return None;
-        }
-        Some(Folded {
-            // ASCII in, ASCII out.
-            text: String::from_utf8(text).ok()?,
-            map: Vec::new(),
-        })
-    }
-
-    /// Any text, with a map from each folded byte back to its source.
-    fn mapped(src: &str) -> Self {
-        let bytes = src.as_bytes();
-        let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 8);
-        let mut map: Vec<u32> = Vec::with_capacity(bytes.len() + 9);
-        let mut in_space = false;
-        let mut i = 0;
-        while i < bytes.len() {
-            // Fast run: ASCII that folds byte for byte (letters lowercased,
-            // a single space kept), copied in bulk.
-            let start = i;
-            while i < bytes.len() {
-                match bytes[i] {
-                    b' ' if in_space => break,
-                    b' ' => in_space = true,
-                    b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => break,
-                    0x80.. => break,
-                    _ => in_space = false,
-                }
-                i += 1;
-            }
-            if i > start {
-                out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
-                map.extend(start as u32..i as u32);
-            }
-            let Some(&b) = bytes.get(i) else { break };
-            if b < 0x80 {
-                // ASCII whitespace: a run becomes one space.
-                if !in_space {
-                    out.push(b' ');
-                    map.push(i as u32);
-                    in_space = true;
-                }
-                i += 1;
-                continue;
-            }
-            let c = src[i..].chars().next().unwrap_or('\u{FFFD}');
-            if c.is_whitespace() {
-                if !in_space {
-                    out.push(b' ');
-                    map.push(i as u32);
-                    in_space = true;
-                }
-            } else {
-                in_space = false;
-                let mut buf = [0u8; 4];
-                if c == 'ς' {
-                    out.extend_from_slice('σ'.encode_utf8(&mut buf).as_bytes());
-                } else {
-                    for l in c.to_lowercase() {
-                        out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
-                    }
-                }
-                map.resize(out.len(), i as u32);
-            }
-            i += c.len_utf8();
-        }
-        map.push(bytes.len() as u32);
-        Folded {
-            // Built from whole UTF-8 sequences only, so this cannot fail.
-            text: String::from_utf8(out).unwrap_or_default(),
-            map,
-        }
+        // Built from whole UTF-8 sequences only, so this cannot fail.
+        self.text = String::from_utf8(out).unwrap_or_default();
     }
 
     /// Source offset for a folded start offset, if it begins a source character.
@@ -173,6 +103,81 @@ impl Folded {
         }
         Some(self.map[i] as usize)
     }
+}
+
+/// The common case, with no map to build: ASCII prose with no whitespace
+/// run folds byte for byte (letters lowercased, each whitespace byte a
+/// space), so every folded offset is its source offset. False (and `out`
+/// unusable) when `src` is not such text.
+fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
+    let bytes = src.as_bytes();
+    if !bytes.is_ascii() {
+        return false;
+    }
+    out.extend(bytes.iter().map(|&b| ASCII_FOLD[b as usize]));
+    // Segments are short (a paragraph, a cell): a plain scan beats setting
+    // up a substring searcher for each.
+    !out.windows(2).any(|w| w == b"  ")
+}
+
+/// Any text, with `map` from each folded byte back to its source offset.
+fn fold_mapped(src: &str, out: &mut Vec<u8>, map: &mut Vec<u32>) {
+    let bytes = src.as_bytes();
+    out.reserve(bytes.len() + 8);
+    map.reserve(bytes.len() + 9);
+    let mut in_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Fast run: ASCII that folds byte for byte (letters lowercased, a
+        // single space kept), copied in bulk.
+        let start = i;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' if in_space => break,
+                b' ' => in_space = true,
+                b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => break,
+                0x80.. => break,
+                _ => in_space = false,
+            }
+            i += 1;
+        }
+        if i > start {
+            out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
+            map.extend(start as u32..i as u32);
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        if b < 0x80 {
+            // ASCII whitespace: a run becomes one space.
+            if !in_space {
+                out.push(b' ');
+                map.push(i as u32);
+                in_space = true;
+            }
+            i += 1;
+            continue;
+        }
+        let c = src[i..].chars().next().unwrap_or('\u{FFFD}');
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(b' ');
+                map.push(i as u32);
+                in_space = true;
+            }
+        } else {
+            in_space = false;
+            let mut buf = [0u8; 4];
+            if c == 'ς' {
+                out.extend_from_slice('σ'.encode_utf8(&mut buf).as_bytes());
+            } else {
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+            map.resize(out.len(), i as u32);
+        }
+        i += c.len_utf8();
+    }
+    map.push(bytes.len() as u32);
 }
 
 /// One whole-word occurrence of a needle in the text given to [`Matcher::find`].
@@ -289,12 +294,20 @@ impl Matcher {
     /// Every whole-word occurrence of every needle in `text`, overlapping
     /// ones included, in order of start then longest first.
     pub fn find(&self, text: &str) -> Vec<Candidate> {
-        let Some(ac) = self.automaton(text.len()) else {
-            return Vec::new();
-        };
-        let folded = Folded::new(text);
-        let ftext = folded.text.as_str();
         let mut out = Vec::new();
+        self.find_into(text, &mut Folded::default(), &mut out);
+        out
+    }
+
+    /// [`Matcher::find`] into `out` (cleared first), folding in `folded`:
+    /// buffers a caller reuses from one segment to the next.
+    pub fn find_into(&self, text: &str, folded: &mut Folded, out: &mut Vec<Candidate>) {
+        out.clear();
+        let Some(ac) = self.automaton(text.len()) else {
+            return;
+        };
+        folded.refold(text);
+        let ftext = folded.text.as_str();
         for m in ac.find_overlapping_iter(ftext) {
             let (fs, fe) = (m.start(), m.end());
             let id = m.pattern().as_usize();
@@ -319,7 +332,6 @@ impl Matcher {
                 .cmp(&b.range.start)
                 .then(b.range.end.cmp(&a.range.end))
         });
-        out
     }
 }
 
@@ -481,19 +493,31 @@ mod tests {
 
     #[test]
     fn byte_for_byte_fold_agrees_with_the_mapped_fold() {
+        let mapped = |src: &str| {
+            let mut slow = Folded::default();
+            let mut out = Vec::new();
+            fold_mapped(src, &mut out, &mut slow.map);
+            slow.text = String::from_utf8(out).unwrap();
+            slow
+        };
+        let mut reused = Folded::new("Göteborg, a longer text  with a run");
         for src in ["", "Net 30\nDays", "a\tB c\rD\x0bE\x0cf", "MOQ, DDP."] {
-            let fast = Folded::byte_for_byte(src).expect("plain ASCII folds byte for byte");
-            let slow = Folded::mapped(src);
-            assert_eq!(fast.text, slow.text, "{src:?}");
+            assert!(fold_byte_for_byte(src, &mut Vec::new()), "{src:?}");
+            reused.refold(src);
+            let slow = mapped(src);
+            assert_eq!(reused.text, slow.text, "{src:?}");
             for i in 0..=src.len() {
-                assert_eq!(fast.source_start(i), slow.source_start(i), "{src:?} {i}");
-                assert_eq!(fast.source_end(i), slow.source_end(i), "{src:?} {i}");
+                assert_eq!(reused.source_start(i), slow.source_start(i), "{src:?} {i}");
+                assert_eq!(reused.source_end(i), slow.source_end(i), "{src:?} {i}");
             }
         }
         // Runs of whitespace and non-ASCII text need the map.
-        assert!(Folded::byte_for_byte("net  30").is_none());
-        assert!(Folded::byte_for_byte("net\r\n30").is_none());
-        assert!(Folded::byte_for_byte("Göteborg").is_none());
+        for src in ["net  30", "net\r\n30", "Göteborg"] {
+            assert!(!fold_byte_for_byte(src, &mut Vec::new()), "{src:?}");
+            reused.refold(src);
+            assert_eq!(reused.text, mapped(src).text);
+            assert_eq!(reused.map, mapped(src).map);
+        }
     }
 
     #[test]

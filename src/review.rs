@@ -56,14 +56,14 @@ impl Review {
         for f in &findings {
             match (&f.role, &f.term) {
                 (Some(role), Some(term)) => {
-                    let e = by_role.entry(role.as_str()).or_default();
-                    if !e.0.contains(term) {
-                        e.0.push(term.clone());
+                    let e = by_role.entry(role).or_default();
+                    if !e.0.iter().any(|t| **t == **term) {
+                        e.0.push(term.to_string());
                     }
                     e.1 += 1;
                 }
                 _ => rules.push(RuleResult {
-                    rule: f.rule.clone(),
+                    rule: f.rule.to_string(),
                     severity: f.severity,
                     message: f.message.clone(),
                 }),

@@ -11,6 +11,7 @@
 //! suppresses nothing is reported as `suppression/unused`.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::document::Document;
 use crate::finding::{Finding, Fix, Severity};
@@ -163,14 +164,14 @@ pub fn apply(doc: &Document, findings: Vec<Finding>, locator: &Locator<'_>) -> V
         };
         if let Some((rule, message)) = problem {
             out.push(Finding {
-                path: String::new(),
+                path: "".into(),
                 location: locator.locate(0, s.range.clone()),
                 matched: locator.text(0, s.range.clone()).to_string(),
                 term: None,
                 role: None,
-                rule: rule.to_string(),
+                rule,
                 severity: Severity::Info,
-                replacements: Vec::new(),
+                replacements: Arc::new([]),
                 explanation: None,
                 message: message.to_string(),
                 field: None,

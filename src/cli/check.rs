@@ -214,9 +214,9 @@ pub fn run(args: CheckArgs) -> i32 {
                 summary.findings += findings.len();
                 failing |= findings.iter().any(|f| fail_on.fails(f.severity));
                 for f in findings.iter() {
-                    let what = f.term.clone().unwrap_or_else(|| f.rule.clone());
+                    let what = f.term.as_deref().unwrap_or(f.rule).to_string();
                     *stats
-                        .entry((what, f.role.clone().unwrap_or_default()))
+                        .entry((what, f.role.as_deref().unwrap_or_default().to_string()))
                         .or_insert(0) += 1;
                 }
             }

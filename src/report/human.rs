@@ -110,7 +110,7 @@ impl FindingDiagnostic<'_> {
 /// What one role's reader needs instead, for a grouped diagnostic.
 fn role_words(f: &Finding) -> String {
     let explain = f.message.contains("not explained at its first use");
-    match (explain, f.replacements.as_slice()) {
+    match (explain, &f.replacements[..]) {
         (true, [one, ..]) => format!("explain it at first use (\"{one}\")"),
         (true, []) => "explain it at first use".to_string(),
         (false, []) => "explain it in plain words".to_string(),
@@ -147,7 +147,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let f = self.finding;
         Some(Box::new(match &f.role {
             Some(_) => format!("{}/{}", f.rule, self.roles().replace(", ", "+")),
-            None => f.rule.clone(),
+            None => f.rule.to_string(),
         }))
     }
 
@@ -268,7 +268,7 @@ impl Reporter for Human {
                 .any(|l| ix.line_range(text, l).len() > MAX_SNIPPET_LINE);
             let name = match f.location.decoded_part {
                 Some(p) => format!("{} (part {p}, decoded)", f.path),
-                None => f.path.clone(),
+                None => f.path.to_string(),
             };
             let diag = FindingDiagnostic {
                 finding: f,

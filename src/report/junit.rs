@@ -59,7 +59,7 @@ fn line(f: &Finding) -> String {
     let l = &f.location;
     let place = match l.decoded_part {
         Some(part) => format!("{} (decoded part {part})", f.path),
-        None => f.path.clone(),
+        None => f.path.to_string(),
     };
     format!(
         "{place}:{}:{}: {}: {}\n",

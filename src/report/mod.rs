@@ -159,7 +159,7 @@ pub const HOMEPAGE: Option<&str> = {
 pub fn rule_id(f: &Finding) -> Cow<'_, str> {
     match &f.role {
         Some(role) => Cow::Owned(format!("{}/{role}", f.rule)),
-        None => Cow::Borrowed(&f.rule),
+        None => Cow::Borrowed(f.rule),
     }
 }
 

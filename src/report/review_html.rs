@@ -40,7 +40,7 @@ impl Mark<'_> {
     fn lines(&self) -> Vec<(String, String)> {
         self.findings
             .iter()
-            .map(|f| (f.role.clone().unwrap_or_default(), says(f)))
+            .map(|f| (f.role.as_deref().unwrap_or_default().to_string(), says(f)))
             .collect()
     }
 }
@@ -51,7 +51,7 @@ fn says(f: &Finding) -> String {
     if !f.replacements.is_empty() {
         f.replacements.join(" or ")
     } else if let Some(e) = &f.explanation {
-        e.clone()
+        e.to_string()
     } else {
         f.message.clone()
     }
@@ -349,9 +349,9 @@ mod tests {
             matched: String::new(),
             term: Some("DDP".into()),
             role: Some(role.into()),
-            rule: "jargon".into(),
+            rule: "jargon",
             severity: Severity::Warning,
-            replacements: vec![replacement.into()],
+            replacements: vec![replacement.to_string()].into(),
             explanation: None,
             message: String::new(),
             field: None,

@@ -64,8 +64,9 @@ impl Sarif {
             summary: format!("plainly rule {id}."),
             help: f
                 .explanation
-                .clone()
-                .unwrap_or_else(|| "See the finding's message.".to_string()),
+                .as_deref()
+                .unwrap_or("See the finding's message.")
+                .to_string(),
         });
         self.rule_index.insert(id.to_string(), i);
         i
@@ -467,16 +468,16 @@ mod tests {
     use super::*;
     use crate::finding::Fix;
 
-    fn finding(rule: &str, role: Option<&str>, matched: &str) -> Finding {
+    fn finding(rule: &'static str, role: Option<&str>, matched: &str) -> Finding {
         Finding {
             path: "./a.md".into(),
             location: Default::default(),
             matched: matched.into(),
             term: None,
             role: role.map(Into::into),
-            rule: rule.into(),
+            rule,
             severity: Severity::Info,
-            replacements: Vec::new(),
+            replacements: Vec::new().into(),
             explanation: None,
             message: "m".into(),
             field: None,

@@ -61,50 +61,60 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let mut explained_once: HashSet<(usize, usize)> = HashSet::new();
+    // The engine sets the path; an empty one costs no allocation.
+    let path: std::sync::Arc<str> = "".into();
     let mut out = Vec::new();
 
+    // Buffers reused from one segment to the next.
+    let mut folded = crate::matcher::Folded::default();
+    let mut candidates = Vec::new();
+    let mut hit_store: Vec<&Hit> = Vec::new();
+    let mut hit_spans: Vec<Range<usize>> = Vec::new();
+    let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
+
     for seg in &ctx.doc.segments {
-        let candidates = catalog.matcher.find(&seg.text);
+        catalog
+            .matcher
+            .find_into(&seg.text, &mut folded, &mut candidates);
         if candidates.is_empty() {
             continue;
         }
         let masks = addresses(&seg.text);
         let text = seg.text.as_str();
         // The eligible role entries each candidate stands for (one per role),
-        // computed once.
-        let hit_lists: Vec<Vec<&Hit>> = candidates
-            .iter()
-            .map(|c| {
-                let mut out: Vec<&Hit> = Vec::new();
-                if masks
-                    .iter()
-                    .any(|m| m.start < c.range.end && c.range.start < m.end)
-                    || in_code(text, &c.range)
-                {
-                    return out;
-                }
+        // computed once, in one flat list: candidate i's are
+        // `hit_store[hit_spans[i].clone()]`.
+        hit_store.clear();
+        hit_spans.clear();
+        for c in &candidates {
+            let from = hit_store.len();
+            let masked = masks
+                .iter()
+                .any(|m| m.start < c.range.end && c.range.start < m.end)
+                || in_code(text, &c.range);
+            if !masked {
                 for h in &catalog.hits[c.needle] {
-                    if !eligible[h.role] || out.iter().any(|o| o.role == h.role) {
+                    if !eligible[h.role] || hit_store[from..].iter().any(|o| o.role == h.role) {
                         continue;
                     }
-                    if !catalog.accepts(h, &text[c.range.clone()]) {
-                        continue;
+                    if catalog.accepts(h, &text[c.range.clone()]) {
+                        hit_store.push(h);
                     }
-                    out.push(h);
                 }
-                out
-            })
-            .collect();
-        let chosen = select_indices(&candidates, |i, _| !hit_lists[i].is_empty());
+            }
+            hit_spans.push(from..hit_store.len());
+        }
+        let hits_of = |i: usize| &hit_store[hit_spans[i].clone()];
+        let chosen = select_indices(&candidates, |i, _| !hits_of(i).is_empty());
 
         let mut previous: Option<usize> = None;
         for i in chosen {
             let c = &candidates[i];
-            let hits = &hit_lists[i];
+            let hits = hits_of(i);
             let expands_previous = previous.is_some_and(|p| {
                 let between = &text[candidates[p].range.end..c.range.start];
                 between.trim() == "("
-                    && hit_lists[p]
+                    && hits_of(p)
                         .iter()
                         .any(|a| hits.iter().any(|b| a.role == b.role && a.entry == b.entry))
             });
@@ -122,7 +132,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             {
                 continue;
             }
-            let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
+            flagged.clear();
             for h in hits {
                 let entry = &catalog.roles[h.role].entries[h.entry];
                 match entry.policy {
@@ -142,22 +152,30 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let matched = ctx.locator.text(seg.source, source_range.clone());
             let location = ctx.locator.locate(seg.source, source_range.clone());
             let fix = fix_for(ctx, seg, &c.range, &source_range, matched, hits, &eligible);
-            for (h, entry) in flagged {
+            let finding = |h: &Hit, entry: &Entry, fix: Fix| {
                 let role = &catalog.roles[h.role];
-                out.push(Finding {
-                    path: String::new(),
+                let shared = &role.shared[h.entry];
+                Finding {
+                    path: path.clone(),
                     location,
                     matched: matched.to_string(),
-                    term: Some(entry.term.clone()),
-                    role: Some(role.id.clone()),
-                    rule: "jargon".into(),
+                    term: Some(shared.term.clone()),
+                    role: Some(role.shared_id.clone()),
+                    rule: "jargon",
                     severity: entry.severity,
-                    replacements: entry.replacements.clone(),
-                    explanation: entry.explanation.clone(),
+                    replacements: shared.replacements.clone(),
+                    explanation: shared.explanation.clone(),
                     message: message(matched, &role.id, entry),
                     field: seg.field.clone(),
-                    fix: fix.clone(),
-                });
+                    fix,
+                }
+            };
+            // The fix is cloned for all roles but the last, which takes it.
+            if let Some((&(h, entry), others)) = flagged.split_last() {
+                for &(h, entry) in others {
+                    out.push(finding(h, entry, fix.clone()));
+                }
+                out.push(finding(h, entry, fix));
             }
         }
     }
@@ -281,7 +299,7 @@ fn fix_for(
     let spelling = hits.first().map(|h| h.spelling.as_str()).unwrap_or(matched);
     let sentence_start = sentence_start(&seg.text[..text_range.start]);
     let cased = match_case(matched, spelling, replacement, sentence_start);
-    match ctx.doc.escape.apply(&cased) {
+    match ctx.doc.escape.apply(cased) {
         Ok(replacement) => Fix::Safe(Edit {
             range: source_range.clone(),
             replacement,

@@ -92,14 +92,14 @@ struct Report {
 impl Report {
     fn finding(self, ctx: &Context<'_>) -> Finding {
         Finding {
-            path: String::new(),
+            path: "".into(),
             location: ctx.locator.locate(0, self.range.clone()),
             matched: ctx.locator.text(0, self.range).to_string(),
             term: None,
             role: None,
-            rule: self.rule.into(),
+            rule: self.rule,
             severity: self.severity,
-            replacements: self.replacements,
+            replacements: self.replacements.into(),
             explanation: Some(self.explanation.into()),
             message: self.message,
             field: self.field,
