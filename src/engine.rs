@@ -348,7 +348,8 @@ impl Engine {
 
     /// Checks every input on all cores and hands each result to `sink` in
     /// input order, as soon as it and all before it are done. Memory holds
-    /// only results that finished out of order.
+    /// only results that finished out of order and a few waiting for the
+    /// sink.
     pub fn check_all(&self, inputs: &[Input], mut sink: impl FnMut(FileResult)) {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -361,7 +362,9 @@ impl Engine {
             return;
         }
         let next = AtomicUsize::new(0);
-        let (tx, rx) = mpsc::channel::<(usize, FileResult)>();
+        // Bounded, so that workers wait for a slow sink (rendering, a pipe)
+        // instead of piling up results in memory.
+        let (tx, rx) = mpsc::sync_channel::<(usize, FileResult)>(threads * 4);
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 let tx = tx.clone();
