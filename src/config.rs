@@ -186,9 +186,13 @@ impl Config {
         })
     }
 
-    /// `file` relative to the config folder, for glob matching.
+    /// `file` relative to the config folder, for glob matching. The working
+    /// folder is asked for once per run, not once per file.
     fn relative(&self, file: &Path) -> PathBuf {
-        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        static CWD: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+        let cwd = CWD.get_or_init(|| std::env::current_dir().unwrap_or_default());
+        let joined = cwd.join(file);
+        let abs = std::path::absolute(&joined).unwrap_or(joined);
         abs.strip_prefix(&self.root)
             .map(Path::to_path_buf)
             .unwrap_or(abs)
@@ -196,6 +200,9 @@ impl Config {
 
     /// The roles of the first `audiences` glob matching `file`.
     pub fn audience_for(&self, file: &Path) -> Option<&[String]> {
+        if self.audiences.is_empty() {
+            return None;
+        }
         let rel = self.relative(file);
         self.audiences
             .iter()
@@ -205,6 +212,9 @@ impl Config {
 
     /// The language of the first `languages` glob matching `file`.
     pub fn language_for(&self, file: &Path) -> Option<&str> {
+        if self.languages.is_empty() {
+            return None;
+        }
         let rel = self.relative(file);
         self.languages
             .iter()
@@ -214,6 +224,9 @@ impl Config {
 
     /// Terms not to report in `file`, normalized.
     pub fn ignored_terms(&self, file: &Path) -> Vec<String> {
+        if self.ignore_terms.is_empty() {
+            return Vec::new();
+        }
         let rel = self.relative(file);
         self.ignore_terms
             .iter()
