@@ -43,22 +43,6 @@ pub struct Folded {
     map: Vec<u32>,
 }
 
-/// How folding writes each ASCII byte: letters lowercased, whitespace as a
-/// space.
-static ASCII_FOLD: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = match b {
-            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => b' ',
-            _ => b.to_ascii_lowercase(),
-        };
-        i += 1;
-    }
-    t
-};
-
 impl Folded {
     /// Folds `src`. Whitespace runs become one space mapped to the run's
     /// first character.
@@ -114,10 +98,23 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     if !bytes.is_ascii() {
         return false;
     }
-    out.extend(bytes.iter().map(|&b| ASCII_FOLD[b as usize]));
-    // Segments are short (a paragraph, a cell): a plain scan beats setting
-    // up a substring searcher for each.
-    !out.windows(2).any(|w| w == b"  ")
+    // Branch-free, so that the compiler can fold many bytes at once.
+    out.extend(bytes.iter().map(|&b| {
+        let space = b.wrapping_sub(b'\t') < 5; // \t \n \x0b \x0c \r
+        let upper = b.wrapping_sub(b'A') < 26;
+        if space {
+            b' '
+        } else {
+            b | (u8::from(upper) << 5)
+        }
+    }));
+    // A whitespace run needs the map. Segments are short (a paragraph, a
+    // cell): a branch-free pass beats setting up a substring searcher.
+    let mut run = false;
+    for (a, b) in out.iter().zip(out.iter().skip(1)) {
+        run |= (*a == b' ') & (*b == b' ');
+    }
+    !run
 }
 
 /// Any text, with `map` from each folded byte back to its source offset.
@@ -326,7 +323,9 @@ impl Matcher {
                 range: s..e,
             });
         }
-        out.sort_by(|a, b| {
+        // Two candidates with the same range are the same needle, so an
+        // unstable sort (no scratch buffer to allocate) is deterministic.
+        out.sort_unstable_by(|a, b| {
             a.range
                 .start
                 .cmp(&b.range.start)
