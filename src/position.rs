@@ -91,6 +91,10 @@ pub struct Location {
 pub struct Locator<'d> {
     sources: &'d [crate::document::Source],
     indexes: Vec<std::sync::OnceLock<LineIndex>>,
+    /// The last start located (source, offset, position): findings come in
+    /// text order, so the next column is counted on from there instead of
+    /// from the start of a long line.
+    last: std::cell::Cell<Option<(usize, usize, LineCol)>>,
 }
 
 impl<'d> Locator<'d> {
@@ -98,6 +102,7 @@ impl<'d> Locator<'d> {
         Locator {
             sources,
             indexes: sources.iter().map(|_| std::sync::OnceLock::new()).collect(),
+            last: std::cell::Cell::new(None),
         }
     }
 
@@ -105,7 +110,23 @@ impl<'d> Locator<'d> {
     pub fn locate(&self, source: usize, range: std::ops::Range<usize>) -> Location {
         let text = &self.sources[source].text;
         let ix = self.indexes[source].get_or_init(|| LineIndex::new(text));
-        let start = ix.line_col(text, range.start);
+        let start = match self.last.get() {
+            Some((s, at, lc))
+                if s == source
+                    && at <= range.start
+                    && ix.line_of(range.start) + 1 == lc.line
+                    && text.is_char_boundary(range.start) =>
+            {
+                LineCol {
+                    line: lc.line,
+                    column: lc.column + text[at..range.start].chars().count(),
+                }
+            }
+            _ => ix.line_col(text, range.start),
+        };
+        if text.is_char_boundary(range.start) {
+            self.last.set(Some((source, range.start, start)));
+        }
         // A match within one line: count only its own characters.
         let end = match text.get(range.clone()) {
             Some(m) if !m.contains('\n') => LineCol {
@@ -157,5 +178,33 @@ mod tests {
         let t = "Grüße DDP";
         let ix = LineIndex::new(t);
         assert_eq!(ix.line_col(t, 8), LineCol { line: 1, column: 7 });
+    }
+
+    #[test]
+    fn locating_in_any_order_gives_the_same_positions() {
+        let text = "Grüße DDP\nnet 30 “MOQ”\r\n\nåäö SKU end";
+        let sources = [crate::document::Source {
+            text: text.to_string(),
+            decoded_part: None,
+        }];
+        let ix = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let backwards: Vec<usize> = offsets.iter().rev().copied().collect();
+        let zigzag: Vec<usize> = offsets
+            .iter()
+            .step_by(3)
+            .chain(offsets.iter().step_by(2))
+            .copied()
+            .collect();
+        for order in [&offsets, &backwards, &zigzag] {
+            let locator = Locator::new(&sources);
+            for &at in order.iter() {
+                let l = locator.locate(0, at..at);
+                let want = ix.line_col(text, at);
+                assert_eq!((l.line, l.column), (want.line, want.column), "at {at}");
+            }
+        }
     }
 }
