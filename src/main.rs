@@ -1,6 +1,25 @@
 //! The `plainly` binary: parse the arguments, run, exit with the code.
 
+/// mimalloc: a tree of documents means millions of short-lived strings, and
+/// glibc's allocator spent a fifth of the run on them (see the README's
+/// Performance section).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc options, by their index in `mi_option_e` (mimalloc.h, the same in
+/// its v2 and v3; the -sys crate does not name these two).
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
+    // Commit memory as it is used and give freed memory back at once: peak
+    // memory stays what the files being checked need (23 MB instead of 58 MB
+    // on the benchmark tree, at the same speed).
+    // SAFETY: plain option setters, called before any other thread exists.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+    }
     plainly::install_panic_hook();
     let code = plainly::cli::main();
     std::process::exit(code);
