@@ -2,7 +2,8 @@
 """Deterministic benchmark material for bench/compare.sh.
 
 Writes a tree of realistic Markdown files (headings, lists, tables, code
-blocks, links) totalling about SIZE_MB megabytes, and a list of 2,000 terms
+blocks, links; the typography of edited prose: curly quotes around UI
+labels, em dashes, names with accents) totalling about SIZE_MB megabytes, and a list of 2,000 terms
 (10% multi-word) mixing real B2B jargon with rare filler words, as
 terms.txt (one per line, for `rg -f`) and phrasebook.yaml (for plainly).
 Everything comes from a fixed seed, so two runs give the same bytes.
@@ -44,11 +45,27 @@ terms = terms[:n_terms]
 # Terms that occur in the text: all jargon and a few fillers.
 used = terms[: len(JARGON)] + rng.sample(terms[len(JARGON):], 40)
 
+# Edited documentation is not pure ASCII: about one sentence in five has a
+# quoted UI label, an em dash or a name with an accent.
+LABELS = ["Export", "Save", "Invoices", "Send reminder", "Settings"]
+NAMES = ["Göteborg", "Zürich", "São Paulo", "Müller GmbH", "Café Noir", "Malmö", "Łódź"]
+
+def typography(ws):
+    pick = rng.random()
+    at = rng.randrange(len(ws))
+    if pick < 0.08:
+        ws.insert(at, "“" + rng.choice(LABELS) + "”")
+    elif pick < 0.14:
+        ws.insert(at, "—")
+    elif pick < 0.2:
+        ws.insert(at, rng.choice(NAMES))
+
 def sentence():
     n = rng.randint(6, 18)
     ws = [rng.choice(WORDS) for _ in range(n)]
     if rng.random() < 0.35:
         ws.insert(rng.randrange(len(ws)), rng.choice(used))
+    typography(ws)
     s = " ".join(ws)
     return s[0].upper() + s[1:] + rng.choice([".", ".", ".", "?", "!"])
 
