@@ -61,7 +61,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let mut explained_once: HashSet<(usize, usize)> = HashSet::new();
-    // The engine sets the path; an empty one costs no allocation.
+    // The engine sets the path; until then the findings share this one.
     let path: std::sync::Arc<str> = "".into();
     let mut out = Vec::new();
 
