@@ -25,3 +25,24 @@ fn main() {
     let code = plainly::cli::main();
     std::process::exit(code);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two indices name the options meant: mimalloc's documented
+    /// defaults for arena eager commit (2) and purge delay (1000 ms) are
+    /// what they read before `main` sets them. A mimalloc that renumbered
+    /// its options fails here, not silently in production.
+    #[test]
+    fn option_indices_name_the_options_we_mean() {
+        // SAFETY: plain option getters.
+        let (eager, delay) = unsafe {
+            (
+                libmimalloc_sys::mi_option_get(MI_OPTION_ARENA_EAGER_COMMIT),
+                libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY),
+            )
+        };
+        assert_eq!((eager, delay), (2, 1000));
+    }
+}
