@@ -36,12 +36,16 @@ def filler(k):
     return w + "ite"
 
 terms = list(dict.fromkeys(JARGON))
+seen = set(terms)
 while len(terms) < n_terms:
     if rng.random() < 0.1:
-        terms.append(filler(len(terms)) + " " + filler(len(terms) + 1))
+        term = filler(len(terms)) + " " + filler(len(terms) + 1)
     else:
-        terms.append(filler(len(terms)))
-terms = terms[:n_terms]
+        term = filler(len(terms))
+    # Large lists draw some filler twice; a phrasebook lists a term once.
+    if term not in seen:
+        seen.add(term)
+        terms.append(term)
 # Terms that occur in the text: all jargon and a few fillers.
 used = terms[: len(JARGON)] + rng.sample(terms[len(JARGON):], 40)
 
