@@ -273,7 +273,9 @@ impl Engine {
             .map(|p| self.config.ignored_terms(p))
             .unwrap_or_default();
         let locator = Locator::new(&doc.sources);
+        let shown_path: std::sync::Arc<str> = name.into();
         let ctx = rules::Context {
+            path: &shown_path,
             doc: &doc,
             catalog: &self.catalog,
             audience: &audience,
@@ -282,11 +284,7 @@ impl Engine {
             ignore_terms: &ignore_terms,
             config: &self.config,
         };
-        let mut findings = crate::suppress::apply(&doc, rules::run(&ctx), &locator);
-        let path: std::sync::Arc<str> = name.into();
-        for f in &mut findings {
-            f.path = path.clone();
-        }
+        let findings = crate::suppress::apply(&ctx, rules::run(&ctx));
         let info = DocInfo {
             is_invoice: doc.invoice.is_some(),
             audience,

@@ -13,10 +13,9 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::document::Document;
 use crate::finding::{Finding, Fix, Severity};
 use crate::matcher::normalize;
-use crate::position::Locator;
+use crate::rules::Context;
 
 /// Rule id of a suppression without a reason.
 pub const NO_REASON: &str = "suppression/no-reason";
@@ -75,7 +74,8 @@ fn parse(text: &str) -> Option<(Kind, Option<String>, Option<String>)> {
 
 /// Removes findings covered by the document's suppressions and adds the
 /// findings about the suppressions themselves.
-pub fn apply(doc: &Document, findings: Vec<Finding>, locator: &Locator<'_>) -> Vec<Finding> {
+pub fn apply(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
+    let (doc, locator) = (ctx.doc, ctx.locator);
     if doc.directives.is_empty() {
         return findings;
     }
@@ -164,7 +164,7 @@ pub fn apply(doc: &Document, findings: Vec<Finding>, locator: &Locator<'_>) -> V
         };
         if let Some((rule, message)) = problem {
             out.push(Finding {
-                path: "".into(),
+                path: ctx.path.clone(),
                 location: locator.locate(0, s.range.clone()),
                 matched: locator.text(0, s.range.clone()).to_string(),
                 term: None,

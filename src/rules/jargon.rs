@@ -61,8 +61,6 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let mut explained_once: HashSet<(usize, usize)> = HashSet::new();
-    // The engine sets the path; until then the findings share this one.
-    let path: std::sync::Arc<str> = "".into();
     let mut out = Vec::new();
 
     // Buffers reused from one segment to the next.
@@ -156,7 +154,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 let role = &catalog.roles[h.role];
                 let shared = &role.shared[h.entry];
                 Finding {
-                    path: path.clone(),
+                    path: ctx.path.clone(),
                     location,
                     matched: matched.to_string(),
                     term: Some(shared.term.clone()),

@@ -12,6 +12,8 @@ use crate::position::Locator;
 
 /// Everything a rule may look at for one document.
 pub struct Context<'a> {
+    /// The path as the user named it, shared by the document's findings.
+    pub path: &'a std::sync::Arc<str>,
     pub doc: &'a Document,
     pub catalog: &'a Catalog,
     /// The roles the document is checked for.
@@ -25,8 +27,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
 }
 
-/// Runs every rule over the document. Findings have an empty `path`; the
-/// caller sets it.
+/// Runs every rule over the document.
 pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = jargon::check(ctx);
     out.extend(invoice::check(ctx));

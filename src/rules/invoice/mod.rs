@@ -92,7 +92,7 @@ struct Report {
 impl Report {
     fn finding(self, ctx: &Context<'_>) -> Finding {
         Finding {
-            path: "".into(),
+            path: ctx.path.clone(),
             location: ctx.locator.locate(0, self.range.clone()),
             matched: ctx.locator.text(0, self.range).to_string(),
             term: None,
