@@ -79,6 +79,9 @@ pub struct Config {
     pub rules: IndexMap<String, RuleLevel>,
     /// CSV columns to check, when configured.
     pub csv_columns: Option<Vec<String>>,
+    /// The working folder when the config was loaded: relative file paths
+    /// are made absolute against it without a system call per file.
+    cwd: PathBuf,
 }
 
 impl Config {
@@ -87,6 +90,7 @@ impl Config {
         Config {
             root,
             default_phrasebooks: true,
+            cwd: std::env::current_dir().unwrap_or_default(),
             ..Default::default()
         }
     }
@@ -183,16 +187,20 @@ impl Config {
             rules: raw.rules,
             csv_columns: raw.csv.map(|c| c.columns),
             root,
+            cwd: std::env::current_dir().unwrap_or_default(),
         })
     }
 
-    /// `file` relative to the config folder, for glob matching. The working
-    /// folder is asked for once per run, not once per file.
+    /// `path` made absolute against the working folder, without touching the
+    /// disk.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        let joined = self.cwd.join(path);
+        std::path::absolute(&joined).unwrap_or(joined)
+    }
+
+    /// `file` relative to the config folder, for glob matching.
     fn relative(&self, file: &Path) -> PathBuf {
-        static CWD: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-        let cwd = CWD.get_or_init(|| std::env::current_dir().unwrap_or_default());
-        let joined = cwd.join(file);
-        let abs = std::path::absolute(&joined).unwrap_or(joined);
+        let abs = self.absolute(file);
         abs.strip_prefix(&self.root)
             .map(Path::to_path_buf)
             .unwrap_or(abs)

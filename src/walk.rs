@@ -24,7 +24,6 @@ pub fn inputs(
 ) -> (Vec<Input>, Vec<SourceError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    let cwd = std::env::current_dir().unwrap_or_default();
     for p in paths {
         if p == "-" {
             out.push(Input::Stdin {
@@ -35,7 +34,7 @@ pub fn inputs(
         let path = Path::new(p);
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
-                let (mut files, mut errs) = walk(path, config, skip, &cwd);
+                let (mut files, mut errs) = walk(path, config, skip);
                 files.sort_by_cached_key(|p| path_key(p));
                 for f in files {
                     let display = f.display().to_string();
@@ -68,7 +67,7 @@ pub fn inputs(
     if paths.len() > 1 {
         let mut seen = HashSet::new();
         out.retain(|input| match input {
-            Input::File { path, .. } => seen.insert(absolute(&cwd, path)),
+            Input::File { path, .. } => seen.insert(config.absolute(path)),
             Input::Stdin { .. } => true,
         });
     }
@@ -86,19 +85,7 @@ fn path_key(p: &Path) -> Vec<u8> {
         .collect()
 }
 
-/// `path` made absolute against `cwd`, without asking the system for the
-/// working folder once per file.
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let joined = cwd.join(path);
-    std::path::absolute(&joined).unwrap_or(joined)
-}
-
-fn walk(
-    root: &Path,
-    config: &Config,
-    skip: &HashSet<PathBuf>,
-    cwd: &Path,
-) -> (Vec<PathBuf>, Vec<SourceError>) {
+fn walk(root: &Path, config: &Config, skip: &HashSet<PathBuf>) -> (Vec<PathBuf>, Vec<SourceError>) {
     let skip_names: HashSet<&std::ffi::OsStr> = skip.iter().filter_map(|p| p.file_name()).collect();
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
@@ -114,7 +101,7 @@ fn walk(
                     Ok(e) => {
                         let is_file = e.file_type().is_some_and(|t| t.is_file());
                         let skipped = skip_names.contains(e.file_name())
-                            && skip.contains(&absolute(cwd, e.path()));
+                            && skip.contains(&config.absolute(e.path()));
                         if is_file && !skipped && !config.is_excluded(e.path()) {
                             if let Ok(mut f) = files.lock() {
                                 f.push(e.into_path());
