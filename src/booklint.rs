@@ -165,7 +165,7 @@ fn known_by_nobody(catalog: &Catalog) -> Vec<Lint> {
     let mut languages: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for role in &catalog.roles {
         let ids = languages.entry(primary(&role.language)).or_default();
-        if !ids.contains(&role.id.as_str()) {
+        if !ids.contains(&&*role.id) {
             ids.push(&role.id);
         }
     }
@@ -188,7 +188,7 @@ fn known_by_nobody(catalog: &Catalog) -> Vec<Lint> {
                         .or_insert((entry, Vec::new(), false));
                 if entry.policy == Policy::Allow {
                     slot.2 = true;
-                } else if !slot.1.contains(&role.id.as_str()) {
+                } else if !slot.1.contains(&&*role.id) {
                     slot.1.push(&role.id);
                 }
             }

@@ -12,15 +12,15 @@ use crate::phrasebook::{Entry, Phrasebook};
 /// A reader role in one language, with its merged entries.
 #[derive(Debug, Clone)]
 pub struct Role {
-    pub id: String,
+    /// Shared by every finding for this role.
+    pub id: Arc<str>,
     pub name: Option<String>,
     pub language: String,
     pub entries: Vec<Entry>,
     /// The files that contributed, in merge order.
     pub files: Vec<String>,
-    /// The id and each entry's words, shared by every finding that reports
-    /// them (see [`Shared`]).
-    pub shared_id: Arc<str>,
+    /// Each entry's words, shared by every finding that reports them (see
+    /// [`Shared`]).
     pub shared: Vec<Shared>,
 }
 
@@ -60,17 +60,16 @@ impl Catalog {
         for book in books {
             let idx = match roles
                 .iter()
-                .position(|r| r.id == book.role && same_language(&r.language, &book.language))
+                .position(|r| *r.id == *book.role && same_language(&r.language, &book.language))
             {
                 Some(i) => i,
                 None => {
                     roles.push(Role {
-                        id: book.role.clone(),
+                        id: book.role.as_str().into(),
                         name: None,
                         language: book.language.clone(),
                         entries: Vec::new(),
                         files: Vec::new(),
-                        shared_id: book.role.as_str().into(),
                         shared: Vec::new(),
                     });
                     index.push(std::collections::HashMap::new());
@@ -148,15 +147,15 @@ impl Catalog {
 
     /// Whether any loaded phrasebook defines role `id` (in any language).
     pub fn has_role(&self, id: &str) -> bool {
-        self.roles.iter().any(|r| r.id == id)
+        self.roles.iter().any(|r| &*r.id == id)
     }
 
     /// Role ids in first-loaded order, without repeats.
     pub fn role_ids(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in &self.roles {
-            if !out.contains(&r.id) {
-                out.push(r.id.clone());
+            if !out.iter().any(|o| **o == *r.id) {
+                out.push(r.id.to_string());
             }
         }
         out

@@ -95,7 +95,7 @@ impl Glossary {
             ));
         }
         for id in roles {
-            if !in_language.iter().any(|r| &r.id == id) {
+            if !in_language.iter().any(|r| *r.id == **id) {
                 return Err(SourceError::file(
                     "--role",
                     format!("role `{id}` has no phrasebook in language `{language}`"),
@@ -103,7 +103,7 @@ impl Glossary {
                         "use one of: {} (or pass its language with --lang)",
                         in_language
                             .iter()
-                            .map(|r| r.id.as_str())
+                            .map(|r| &*r.id)
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
@@ -112,7 +112,7 @@ impl Glossary {
         }
         let selected: Vec<&crate::catalog::Role> = in_language
             .into_iter()
-            .filter(|r| roles.is_empty() || roles.contains(&r.id))
+            .filter(|r| roles.is_empty() || roles.iter().any(|x| **x == *r.id))
             .collect();
 
         let mut grouped: IndexMap<String, Term> = IndexMap::new();
@@ -139,7 +139,7 @@ impl Glossary {
                     }
                 }
                 term.roles.insert(
-                    role.id.clone(),
+                    role.id.to_string(),
                     RoleTerm {
                         policy: entry.policy,
                         replacements: match entry.policy {
@@ -159,8 +159,8 @@ impl Glossary {
             roles: selected
                 .iter()
                 .map(|r| GlossaryRole {
-                    id: r.id.clone(),
-                    name: r.name.clone().unwrap_or_else(|| r.id.clone()),
+                    id: r.id.to_string(),
+                    name: r.name.clone().unwrap_or_else(|| r.id.to_string()),
                 })
                 .collect(),
             terms,

@@ -83,7 +83,9 @@ impl<'c> Harvester<'c> {
         Harvester {
             catalog,
             roles: (0..catalog.roles.len())
-                .filter(|&ri| roles.is_empty() || roles.contains(&catalog.roles[ri].id))
+                .filter(|&ri| {
+                    roles.is_empty() || roles.iter().any(|x| **x == *catalog.roles[ri].id)
+                })
                 .collect(),
             needles: (0..catalog.matcher.len())
                 .map(|id| (catalog.matcher.needle(id).to_string(), id))

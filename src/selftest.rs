@@ -117,7 +117,7 @@ fn run_role(base: &Setup, role: &Role) -> Result<Report, Vec<SourceError>> {
     // An engine whose audience and language are this role's, exactly as
     // `plainly check --role ROLE --lang LANG` would load it.
     let engine = Engine::load(&Setup {
-        roles: vec![role.id.clone()],
+        roles: vec![role.id.to_string()],
         lang: Some(role.language.clone()),
         ..base.clone()
     })?;
@@ -134,7 +134,7 @@ fn run_role(base: &Setup, role: &Role) -> Result<Report, Vec<SourceError>> {
                 Some(what) => report.failures.push(Failure {
                     path: entry.origin.path.clone(),
                     line: entry.origin.line,
-                    role: role.id.clone(),
+                    role: role.id.to_string(),
                     language: role.language.clone(),
                     term: entry.term.clone(),
                     expect,

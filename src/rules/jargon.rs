@@ -55,7 +55,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let eligible: Vec<bool> = catalog
         .roles
         .iter()
-        .map(|r| ctx.audience.contains(&r.id) && same_language(&r.language, ctx.lang))
+        .map(|r| ctx.audience.iter().any(|a| **a == *r.id) && same_language(&r.language, ctx.lang))
         .collect();
     if !eligible.iter().any(|e| *e) {
         return Vec::new();
@@ -158,7 +158,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     location,
                     matched: matched.to_string(),
                     term: Some(shared.term.clone()),
-                    role: Some(role.shared_id.clone()),
+                    role: Some(role.id.clone()),
                     rule: "jargon",
                     severity: entry.severity,
                     replacements: shared.replacements.clone(),
