@@ -272,13 +272,11 @@ fn broken_phrasebook_is_a_diagnostic_with_file_and_line() {
         ),
         ("a.txt", "DDP\n"),
     ]);
-    let out = plainly()
-        .current_dir(dir.path())
-        .args(["check", "--no-config", "--phrasebook", "bad.yaml", "a.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["check", "--no-config", "--phrasebook", "bad.yaml", "a.txt"],
+    );
+    assert_eq!(code, 2);
     assert!(err.contains("bad.yaml:4:"), "{err}");
     assert!(err.contains("replce"), "{err}");
     assert!(err.contains("policy: replce"), "snippet shown: {err}");
@@ -290,13 +288,8 @@ fn config_with_unknown_key_names_its_line() {
         (".plainly.yaml", "roles: [finance]\nfail-on: error\n"),
         ("a.txt", "x\n"),
     ]);
-    let out = plainly()
-        .current_dir(dir.path())
-        .args(["check", "a.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", "a.txt"]);
+    assert_eq!(code, 2);
     assert!(err.contains(".plainly.yaml:2:"), "{err}");
     assert!(err.contains("fail-on"), "{err}");
 }

@@ -274,13 +274,8 @@ fn an_unknown_rule_id_in_the_config_is_an_error() {
         (".plainly.yaml", "rules:\n  invoice/bare-unit-codes: off\n"),
         ("a.txt", "x\n"),
     ]);
-    let out = plainly()
-        .current_dir(dir.path())
-        .args(["check", "a.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", "a.txt"]);
+    assert_eq!(code, 2);
     assert!(
         err.contains("unknown rule `invoice/bare-unit-codes`"),
         "{err}"

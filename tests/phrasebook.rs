@@ -8,18 +8,7 @@ use common::*;
 /// Runs `plainly phrasebook ARGS --no-config` in `dir`; returns
 /// (exit code, stdout, stderr).
 fn phrasebook(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = plainly()
-        .current_dir(dir)
-        .arg("phrasebook")
-        .args(args)
-        .arg("--no-config")
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8 output"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run_in(dir, &[&["phrasebook"], args, &["--no-config"]].concat())
 }
 
 const EXAMPLES_BOOK: &str = "role: finance

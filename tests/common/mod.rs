@@ -15,6 +15,21 @@ pub fn plainly() -> Command {
     cmd
 }
 
+/// Runs `plainly ARGS` in `dir` (its config applies) and returns
+/// (exit code, stdout, stderr).
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = plainly()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8 output"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Runs `plainly check --format json --no-config ARGS` in `dir` and returns
 /// (exit code, parsed JSON, stderr).
 pub fn check_json(dir: &Path, args: &[&str]) -> (i32, Value, String) {
