@@ -126,11 +126,12 @@ impl Engine {
         }
         let mut phrasebook_files = std::collections::HashSet::new();
         for p in config.phrasebooks.iter().chain(&setup.phrasebooks) {
-            if let Ok(files) = phrasebook::phrasebook_files(p) {
-                phrasebook_files.extend(files.iter().filter_map(|f| std::path::absolute(f).ok()));
-            }
             match phrasebook::load_path(p) {
-                Ok(mut b) => books.append(&mut b),
+                Ok(mut b) => {
+                    phrasebook_files
+                        .extend(b.iter().map(|book| config.absolute(Path::new(&book.path))));
+                    books.append(&mut b);
+                }
                 Err(mut e) => errors.append(&mut e),
             }
         }

@@ -280,7 +280,7 @@ pub fn load_path(path: &Path) -> Result<Vec<Phrasebook>, Vec<SourceError>> {
             },
             Err(e) => errors.push(SourceError::file(
                 &name,
-                format!("cannot read phrasebook: {e}"),
+                format!("cannot read phrasebook: {}", crate::engine::io_reason(&e)),
                 "check the path and its permissions",
             )),
         }
@@ -298,7 +298,10 @@ pub fn phrasebook_files(path: &Path) -> Result<Vec<PathBuf>, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| {
         SourceError::file(
             &name,
-            format!("cannot open phrasebook path: {e}"),
+            format!(
+                "cannot open phrasebook path: {}",
+                crate::engine::io_reason(&e)
+            ),
             "check the path given with --phrasebook or in `phrasebooks:` of .plainly.yaml",
         )
     })?;

@@ -560,3 +560,21 @@ fn human_output_shows_one_block_per_place_with_each_roles_words() {
         String::from_utf8(out.stdout).unwrap()
     );
 }
+
+/// A phrasebook loaded from inside the folder being walked is not checked as
+/// a document (its terms would all be findings); other YAML files are.
+#[test]
+fn loaded_phrasebook_is_not_checked_as_a_document() {
+    let dir = tree(&[("book.yaml", BOOK), ("notes/copy.yaml", BOOK)]);
+    let out = check_concise(
+        dir.path(),
+        &[
+            "--no-config",
+            "--no-default-phrasebooks",
+            "--phrasebook",
+            "book.yaml",
+        ],
+    );
+    assert!(!out.contains("book.yaml"), "{out}");
+    assert!(out.contains("notes/copy.yaml"), "{out}");
+}
