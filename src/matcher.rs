@@ -89,16 +89,15 @@ impl Folded {
     }
 }
 
-/// The common case, with no map to build: ASCII prose with no whitespace
-/// run folds byte for byte (letters lowercased, each whitespace byte a
-/// space), so every folded offset is its source offset. False (and `out`
+/// The common case, with no map to build: prose with no whitespace run
+/// whose every character folds to as many bytes as it has (ASCII, and
+/// typography such as curly quotes, dashes and accented letters) folds in
+/// place, so every folded offset is its source offset. False (and `out`
 /// unusable) when `src` is not such text.
 fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     let bytes = src.as_bytes();
-    if !bytes.is_ascii() {
-        return false;
-    }
-    // Branch-free, so that the compiler can fold many bytes at once.
+    // Branch-free, so that the compiler can fold many bytes at once. Bytes
+    // of non-ASCII characters are copied and folded below.
     out.extend(bytes.iter().map(|&b| {
         let space = b.wrapping_sub(b'\t') < 5; // \t \n \x0b \x0c \r
         let upper = b.wrapping_sub(b'A') < 26;
@@ -114,7 +113,35 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     for (a, b) in out.iter().zip(out.iter().skip(1)) {
         run |= (*a == b' ') & (*b == b' ');
     }
-    !run
+    if run {
+        return false;
+    }
+    // Non-ASCII characters are rare in prose: visit only them.
+    let mut i = 0;
+    while let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        let at = i + skip;
+        let Some(c) = src[at..].chars().next() else {
+            return false;
+        };
+        let lower = match c {
+            'ς' => 'σ',
+            c if c.is_whitespace() => return false,
+            c => {
+                let mut lower = c.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) => l,
+                    _ => return false,
+                }
+            }
+        };
+        let len = c.len_utf8();
+        if lower.len_utf8() != len {
+            return false;
+        }
+        lower.encode_utf8(&mut out[at..at + len]);
+        i = at + len;
+    }
+    true
 }
 
 /// Any text, with `map` from each folded byte back to its source offset.
@@ -500,18 +527,28 @@ mod tests {
             slow
         };
         let mut reused = Folded::new("Göteborg, a longer text  with a run");
-        for src in ["", "Net 30\nDays", "a\tB c\rD\x0bE\x0cf", "MOQ, DDP."] {
+        let same_length = [
+            "",
+            "Net 30\nDays",
+            "a\tB c\rD\x0bE\x0cf",
+            "MOQ, DDP.",
+            "“Göteborg” — ÅRSTA’S café, ΣΟΦΟΣ ς",
+        ];
+        for src in same_length {
             assert!(fold_byte_for_byte(src, &mut Vec::new()), "{src:?}");
             reused.refold(src);
             let slow = mapped(src);
             assert_eq!(reused.text, slow.text, "{src:?}");
-            for i in 0..=src.len() {
+            // Matches are whole characters of valid UTF-8, so they start and
+            // end only where a source character does.
+            for i in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
                 assert_eq!(reused.source_start(i), slow.source_start(i), "{src:?} {i}");
                 assert_eq!(reused.source_end(i), slow.source_end(i), "{src:?} {i}");
             }
         }
-        // Runs of whitespace and non-ASCII text need the map.
-        for src in ["net  30", "net\r\n30", "Göteborg"] {
+        // Runs of whitespace, non-ASCII whitespace and characters that fold
+        // to another length need the map.
+        for src in ["net  30", "net\r\n30", "net\u{a0}30", "\u{212a}elvin", "İstanbul"] {
             assert!(!fold_byte_for_byte(src, &mut Vec::new()), "{src:?}");
             reused.refold(src);
             assert_eq!(reused.text, mapped(src).text);

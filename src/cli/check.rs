@@ -213,11 +213,14 @@ pub fn run(args: CheckArgs) -> i32 {
                 }
                 summary.findings += findings.len();
                 failing |= findings.iter().any(|f| fail_on.fails(f.severity));
-                for f in findings.iter() {
-                    let what = f.term.as_deref().unwrap_or(f.rule).to_string();
-                    *stats
-                        .entry((what, f.role.as_deref().unwrap_or_default().to_string()))
-                        .or_insert(0) += 1;
+                // Only when asked: two strings and a hash per finding.
+                if args.statistics {
+                    for f in findings.iter() {
+                        let what = f.term.as_deref().unwrap_or(f.rule).to_string();
+                        *stats
+                            .entry((what, f.role.as_deref().unwrap_or_default().to_string()))
+                            .or_insert(0) += 1;
+                    }
                 }
             }
             Outcome::Skipped(why) => {
