@@ -350,61 +350,82 @@ impl Engine {
     /// input order, as soon as it and all before it are done. Memory holds
     /// only results that finished out of order and a few waiting for the
     /// sink.
+    pub fn check_all(&self, inputs: &[Input], mut sink: impl FnMut(FileResult)) {
+        self.check_all_with(inputs, |_| (), |result, ()| sink(result));
+    }
+
+    /// [`Engine::check_all`], also running `prepare` on each result on the
+    /// thread that checked it and handing its output to `sink` with the
+    /// result: work that needs no order (rendering a file's findings) then
+    /// runs on every core instead of on the thread that feeds the sink.
     ///
     /// The calling thread is one of the workers: between its own files it
     /// hands on what the others finished. A thread that only waited for
     /// results was woken once per file (55,000 context switches for 39,000
     /// files) and competed with the workers for the cores.
-    pub fn check_all(&self, inputs: &[Input], mut sink: impl FnMut(FileResult)) {
+    pub fn check_all_with<T: Send>(
+        &self,
+        inputs: &[Input],
+        prepare: impl Fn(&FileResult) -> T + Sync,
+        mut sink: impl FnMut(FileResult, T),
+    ) {
+        let check = |input: &Input| {
+            let result = self.check_input(input);
+            let prepared = prepare(&result);
+            (result, prepared)
+        };
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .min(inputs.len().max(1));
         if threads <= 1 {
             for input in inputs {
-                sink(self.check_input(input));
+                let (result, prepared) = check(input);
+                sink(result, prepared);
             }
             return;
         }
         let next = AtomicUsize::new(0);
         // Bounded, so that the other workers wait for a slow sink
         // (rendering, a pipe) instead of piling up results in memory.
-        let (tx, rx) = mpsc::sync_channel::<(usize, FileResult)>(threads * 4);
+        let (tx, rx) = mpsc::sync_channel::<(usize, (FileResult, T))>(threads * 4);
         std::thread::scope(|scope| {
             for _ in 1..threads {
                 let tx = tx.clone();
                 let next = &next;
+                let check = &check;
                 scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(input) = inputs.get(i) else { break };
-                        if tx.send((i, self.check_input(input))).is_err() {
+                        if tx.send((i, check(input))).is_err() {
                             break;
                         }
                     }
                 });
             }
             drop(tx);
-            let mut pending: std::collections::BTreeMap<usize, FileResult> = Default::default();
+            let mut pending: std::collections::BTreeMap<usize, (FileResult, T)> =
+                Default::default();
             let mut want = 0;
-            let mut hand_on = |pending: &mut std::collections::BTreeMap<usize, FileResult>| {
-                while let Some(r) = pending.remove(&want) {
-                    sink(r);
+            let mut hand_on = |pending: &mut std::collections::BTreeMap<usize, (FileResult, T)>| {
+                while let Some((result, prepared)) = pending.remove(&want) {
+                    sink(result, prepared);
                     want += 1;
                 }
             };
             loop {
-                while let Ok((i, result)) = rx.try_recv() {
-                    pending.insert(i, result);
+                while let Ok((i, done)) = rx.try_recv() {
+                    pending.insert(i, done);
                 }
                 hand_on(&mut pending);
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(input) = inputs.get(i) else { break };
-                pending.insert(i, self.check_input(input));
+                pending.insert(i, check(input));
                 hand_on(&mut pending);
             }
-            for (i, result) in rx {
-                pending.insert(i, result);
+            for (i, done) in rx {
+                pending.insert(i, done);
                 hand_on(&mut pending);
             }
         });

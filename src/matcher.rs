@@ -548,7 +548,13 @@ mod tests {
         }
         // Runs of whitespace, non-ASCII whitespace and characters that fold
         // to another length need the map.
-        for src in ["net  30", "net\r\n30", "net\u{a0}30", "\u{212a}elvin", "İstanbul"] {
+        for src in [
+            "net  30",
+            "net\r\n30",
+            "net\u{a0}30",
+            "\u{212a}elvin",
+            "İstanbul",
+        ] {
             assert!(!fold_byte_for_byte(src, &mut Vec::new()), "{src:?}");
             reused.refold(src);
             assert_eq!(reused.text, mapped(src).text);

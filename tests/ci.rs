@@ -236,6 +236,23 @@ fn baseline_survives_unrelated_edits_and_reports_new_findings() {
         "a.txt:6:5: finance: \"DDP\" -> delivered with duties paid\n"
     );
     assert_eq!(out.status.code(), Some(1));
+    // The default format renders a file's snippets on the thread that
+    // checked it, before the baseline is applied: those of the findings the
+    // baseline drops must not be shown.
+    let out = run(
+        dir.path(),
+        &["--baseline", "plainly-baseline.json", "a.txt"],
+    );
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(human.matches("╭─[").count(), 1, "{human}");
+    assert!(
+        human.contains("╭─[a.txt:6:1]\n 5 │ RSTK fee too.\n 6 │ And DDP now.\n"),
+        "{human}"
+    );
+    assert!(
+        human.ends_with("1 finding (0 error, 1 warning, 0 info) in 1 file checked\n"),
+        "{human}"
+    );
     // Writing the same findings twice gives the same file.
     run(dir.path(), &["--write-baseline", "again.json", "a.txt"]);
     run(dir.path(), &["--write-baseline", "again2.json", "a.txt"]);

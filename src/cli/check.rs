@@ -142,7 +142,19 @@ pub fn run(args: CheckArgs) -> i32 {
     let mut progress = Progress::new(inputs.len(), args.quiet);
     let mut out = Out::new();
 
-    engine.check_all(&inputs, |mut result| {
+    // Formats that render each finding at length do so on the worker that
+    // checked the file; the count says which findings were rendered, as a
+    // baseline or a fix below may drop some.
+    let renderer = (!args.statistics && !args.diff)
+        .then(|| reporter.renderer())
+        .flatten();
+    let render = |result: &crate::engine::FileResult| {
+        let renderer = renderer.as_ref()?;
+        let mut rendered = Vec::new();
+        renderer.render(result, &mut rendered);
+        Some((result.findings().len(), rendered))
+    };
+    engine.check_all_with(&inputs, render, |mut result, rendered| {
         progress.tick();
         let mut file_error: Option<SourceError> = None;
         if !args.quiet {
@@ -242,7 +254,12 @@ pub fn run(args: CheckArgs) -> i32 {
             print_errors(&[e]);
         }
         if !args.statistics && !args.diff {
-            out.write_with(|w| reporter.file(w, &result));
+            match rendered {
+                Some((count, rendered)) if count == result.findings().len() => {
+                    out.write_with(|w| reporter.file_rendered(w, &result, &rendered))
+                }
+                _ => out.write_with(|w| reporter.file(w, &result)),
+            }
         }
     });
     progress.clear();

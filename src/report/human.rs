@@ -22,8 +22,15 @@ use crate::position::LineIndex;
 const MAX_SNIPPET_LINE: usize = 1_000;
 
 pub struct Human {
-    handler: miette::GraphicalReportHandler,
+    snippets: Snippets,
     counts: [usize; 3],
+}
+
+/// Renders a file's findings as snippets; it keeps no state between files,
+/// so each worker thread renders the files it checked.
+#[derive(Clone)]
+struct Snippets {
+    handler: miette::GraphicalReportHandler,
 }
 
 impl Human {
@@ -34,9 +41,11 @@ impl Human {
             miette::GraphicalTheme::unicode_nocolor()
         };
         Human {
-            handler: miette::GraphicalReportHandler::new_themed(theme)
-                .with_width(100)
-                .with_context_lines(1),
+            snippets: Snippets {
+                handler: miette::GraphicalReportHandler::new_themed(theme)
+                    .with_width(100)
+                    .with_context_lines(1),
+            },
             counts: [0; 3],
         }
     }
@@ -231,18 +240,19 @@ fn field_label(field: &crate::document::Field) -> String {
     }
 }
 
-impl Reporter for Human {
-    fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
+impl super::Render for Snippets {
+    fn render(&self, file: &FileResult, out: &mut Vec<u8>) {
         let Outcome::Checked { findings, sources } = &file.outcome else {
-            return Ok(());
+            return;
         };
         if findings.is_empty() {
-            return Ok(());
+            return;
         }
         let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
         let same_place = |a: &Finding, b: &Finding| {
             a.location == b.location && a.rule == b.rule && a.role.is_some() && b.role.is_some()
         };
+        let mut rendered = String::new();
         let mut start = 0;
         while start < findings.len() {
             let mut end = start + 1;
@@ -252,9 +262,6 @@ impl Reporter for Human {
             let group = &findings[start..end];
             start = end;
             let f = &group[0];
-            for g in group {
-                self.counts[g.severity as usize] += 1;
-            }
             let si = match f.location.decoded_part {
                 None => 0,
                 Some(p) => sources
@@ -279,20 +286,44 @@ impl Reporter for Human {
                     index: ix,
                 }),
             };
-            let mut rendered = String::new();
+            rendered.clear();
             match crate::quietly(|| self.handler.render_report(&mut rendered, &diag)) {
                 Some(Ok(())) => {
-                    out.write_all(rendered.as_bytes())?;
-                    writeln!(out)?;
+                    out.extend_from_slice(rendered.as_bytes());
+                    out.push(b'\n');
                 }
                 _ => {
                     for g in group {
-                        writeln!(out, "{}", super::concise::line(g))?;
+                        out.extend_from_slice(super::concise::line(g).as_bytes());
+                        out.push(b'\n');
                     }
                 }
             }
         }
-        Ok(())
+    }
+}
+
+impl Reporter for Human {
+    fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
+        let mut rendered = Vec::new();
+        super::Render::render(&self.snippets, file, &mut rendered);
+        self.file_rendered(out, file, &rendered)
+    }
+
+    fn renderer(&self) -> Option<Box<dyn super::Render>> {
+        Some(Box::new(self.snippets.clone()))
+    }
+
+    fn file_rendered(
+        &mut self,
+        out: &mut dyn Write,
+        file: &FileResult,
+        rendered: &[u8],
+    ) -> io::Result<()> {
+        for f in file.findings() {
+            self.counts[f.severity as usize] += 1;
+        }
+        out.write_all(rendered)
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {

@@ -28,6 +28,29 @@ pub trait Reporter {
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()>;
     /// Ends the report.
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+    /// For a format that renders each finding at length (`human`): what
+    /// renders a file's findings on the thread that checked the file, so
+    /// that rendering uses every core. [`Reporter::file_rendered`] then
+    /// writes the result in path order. None: [`Reporter::file`] renders.
+    fn renderer(&self) -> Option<Box<dyn Render>> {
+        None
+    }
+    /// [`Reporter::file`] for a file whose findings, exactly as they are in
+    /// `file`, the [`Reporter::renderer`] rendered as `rendered`.
+    fn file_rendered(
+        &mut self,
+        out: &mut dyn Write,
+        file: &FileResult,
+        rendered: &[u8],
+    ) -> io::Result<()> {
+        let _ = rendered;
+        self.file(out, file)
+    }
+}
+
+/// Renders one file's findings with no state shared between files.
+pub trait Render: Send + Sync {
+    fn render(&self, file: &FileResult, buf: &mut Vec<u8>);
 }
 
 /// `--format` values.
