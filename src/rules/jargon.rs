@@ -210,16 +210,44 @@ fn explained(seg: &Segment, range: &Range<usize>) -> bool {
             .any(|l| l.start <= range.start && range.end <= l.end)
 }
 
+/// The finding's message. Joined with `concat` (one allocation of the
+/// right size) rather than `format!`: it is made for every finding.
 fn message(matched: &str, role: &str, entry: &Entry) -> String {
     match (entry.policy, entry.replacements.as_slice()) {
-        (Policy::Explain, [one, ..]) => format!(
-            "\"{matched}\" is not explained at its first use for {role} readers: add \"({one})\" or link it to the glossary"
-        ),
-        (Policy::Explain, []) => format!(
-            "\"{matched}\" is not explained at its first use for {role} readers: explain it in parentheses or link it to the glossary"
-        ),
-        (_, []) => format!("{role} readers may not know \"{matched}\": explain it in plain words"),
-        (_, [one]) => format!("{role} readers may not know \"{matched}\": write \"{one}\""),
+        (Policy::Explain, [one, ..]) => [
+            "\"",
+            matched,
+            "\" is not explained at its first use for ",
+            role,
+            " readers: add \"(",
+            one,
+            ")\" or link it to the glossary",
+        ]
+        .concat(),
+        (Policy::Explain, []) => [
+            "\"",
+            matched,
+            "\" is not explained at its first use for ",
+            role,
+            " readers: explain it in parentheses or link it to the glossary",
+        ]
+        .concat(),
+        (_, []) => [
+            role,
+            " readers may not know \"",
+            matched,
+            "\": explain it in plain words",
+        ]
+        .concat(),
+        (_, [one]) => [
+            role,
+            " readers may not know \"",
+            matched,
+            "\": write \"",
+            one,
+            "\"",
+        ]
+        .concat(),
         (_, many) => format!(
             "{role} readers may not know \"{matched}\": write {}",
             many.iter()
