@@ -236,7 +236,9 @@ impl Escape {
     pub fn apply(self, replacement: String) -> Result<String, &'static str> {
         match self {
             Escape::None => Ok(replacement),
-            Escape::Markup => Ok(quick_xml::escape::minimal_escape(&replacement).into_owned()),
+            // Given by value, a replacement that needs no escape comes back
+            // as it is instead of as a copy.
+            Escape::Markup => Ok(quick_xml::escape::minimal_escape(replacement).into_owned()),
             Escape::Csv if replacement.contains([',', '"', '\n', '\r']) => Err(
                 "the replacement contains a comma, quote or line break; edit the CSV cell by hand",
             ),
