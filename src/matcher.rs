@@ -118,8 +118,7 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     }
     // Non-ASCII characters are rare in prose: visit only them.
     let mut i = 0;
-    while let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii()) {
-        let at = i + skip;
+    while let Some(at) = next_non_ascii(bytes, i) {
         let Some(c) = src[at..].chars().next() else {
             return false;
         };
@@ -142,6 +141,21 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
         i = at + len;
     }
     true
+}
+
+/// The offset of the first non-ASCII byte at or after `from`. ASCII runs are
+/// skipped a block at a time (`is_ascii` on a block is vectorized); a byte by
+/// byte search made folding ASCII text three times slower.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let mut at = from;
+    while let Some(block) = bytes.get(at..at + BLOCK) {
+        if !block.is_ascii() {
+            break;
+        }
+        at += BLOCK;
+    }
+    bytes[at..].iter().position(|b| !b.is_ascii()).map(|i| at + i)
 }
 
 /// Any text, with `map` from each folded byte back to its source offset.
