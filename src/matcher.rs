@@ -155,7 +155,10 @@ fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
         }
         at += BLOCK;
     }
-    bytes[at..].iter().position(|b| !b.is_ascii()).map(|i| at + i)
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|i| at + i)
 }
 
 /// Any text, with `map` from each folded byte back to its source offset.
