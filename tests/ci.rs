@@ -253,6 +253,25 @@ fn baseline_survives_unrelated_edits_and_reports_new_findings() {
         human.ends_with("1 finding (0 error, 1 warning, 0 info) in 1 file checked\n"),
         "{human}"
     );
+    // So does JSON, and it stays valid JSON.
+    let out = run(
+        dir.path(),
+        &[
+            "--baseline",
+            "plainly-baseline.json",
+            "--format",
+            "json",
+            "a.txt",
+        ],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["line"])
+        .collect();
+    assert_eq!(lines, [6]);
     // Writing the same findings twice gives the same file.
     run(dir.path(), &["--write-baseline", "again.json", "a.txt"]);
     run(dir.path(), &["--write-baseline", "again2.json", "a.txt"]);

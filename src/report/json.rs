@@ -91,8 +91,41 @@ impl Json {
     }
 }
 
+/// Renders a file's findings as `,\n{...}` each, on the thread that checked
+/// the file, while the finding is still in that core's cache; the reporter
+/// drops the comma before the report's first finding.
+struct Findings;
+
+impl super::Render for Findings {
+    fn render(&self, file: &FileResult, buf: &mut Vec<u8>) {
+        for f in file.findings() {
+            buf.extend_from_slice(b",\n");
+            // Into memory, from plain strings and numbers: cannot fail.
+            let _ = serde_json::to_writer(&mut *buf, &JsonFinding::new(f));
+        }
+    }
+}
+
 impl Reporter for Json {
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        super::Render::render(&Findings, file, &mut buf);
+        let written = self.file_rendered(out, file, &buf);
+        self.buf = buf;
+        written
+    }
+
+    fn renderer(&self) -> Option<Box<dyn super::Render>> {
+        Some(Box::new(Findings))
+    }
+
+    fn file_rendered(
+        &mut self,
+        out: &mut dyn Write,
+        file: &FileResult,
+        rendered: &[u8],
+    ) -> io::Result<()> {
         self.start(out)?;
         if let crate::engine::Outcome::Failed(e) = &file.outcome {
             self.errors.push(serde_json::json!({
@@ -100,16 +133,12 @@ impl Reporter for Json {
                 "message": e.message, "help": e.help,
             }));
         }
-        self.buf.clear();
-        for f in file.findings() {
-            if self.count > 0 {
-                self.buf.push(b',');
-            }
-            self.buf.push(b'\n');
-            serde_json::to_writer(&mut self.buf, &JsonFinding::new(f))?;
-            self.count += 1;
-        }
-        out.write_all(&self.buf)
+        let rendered = match rendered.strip_prefix(b",") {
+            Some(first) if self.count == 0 => first,
+            _ => rendered,
+        };
+        self.count += file.findings().len();
+        out.write_all(rendered)
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
