@@ -388,29 +388,25 @@ pub fn select(
     candidates: &[Candidate],
     mut keep: impl FnMut(&Candidate) -> bool,
 ) -> Vec<&Candidate> {
-    select_indices(candidates, |_, c| keep(c))
-        .into_iter()
+    select_indices(candidates, move |_, c| keep(c))
         .map(|i| &candidates[i])
         .collect()
 }
 
-/// [`select`], giving `keep` each candidate's index and returning indices.
-pub fn select_indices(
-    candidates: &[Candidate],
-    mut keep: impl FnMut(usize, &Candidate) -> bool,
-) -> Vec<usize> {
-    let mut out = Vec::new();
+/// [`select`], giving `keep` each candidate's index and yielding indices as
+/// it goes: no list is built for each of a tree's many segments.
+pub fn select_indices<'a>(
+    candidates: &'a [Candidate],
+    mut keep: impl FnMut(usize, &Candidate) -> bool + 'a,
+) -> impl Iterator<Item = usize> + 'a {
     let mut end = 0;
-    for (i, c) in candidates.iter().enumerate() {
-        if c.range.start < end {
-            continue;
+    candidates.iter().enumerate().filter_map(move |(i, c)| {
+        if c.range.start < end || !keep(i, c) {
+            return None;
         }
-        if keep(i, c) {
-            end = c.range.end;
-            out.push(i);
-        }
-    }
-    out
+        end = c.range.end;
+        Some(i)
+    })
 }
 
 #[cfg(test)]
