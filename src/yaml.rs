@@ -21,18 +21,90 @@ fn convert(e: &serde_saphyr::Error, text: &str, path: &str) -> SourceError {
         snippets: serde_saphyr::SnippetMode::Off,
     });
     let message = strip_location(&plain);
-    let help = help_for(&message);
     match e.location() {
-        Some(loc) if loc.line() > 0 => SourceError::at(
-            path,
-            text,
-            loc.line() as usize,
-            loc.column() as usize,
-            message,
-            help,
-        ),
-        _ => SourceError::file(path, message, help),
+        Some(loc) if loc.line() > 0 => {
+            let (line, column) = (loc.line() as usize, loc.column() as usize);
+            let (message, help) = explain(&message, key_at(text, line, column));
+            SourceError::at(path, text, line, column, message, help)
+        }
+        _ => {
+            let help = help_for(&message);
+            SourceError::file(path, message, help)
+        }
     }
+}
+
+/// A value of the wrong kind, said with the key it belongs to: serde-saphyr
+/// says "expected sequence start" where a reader needs "`roles` must be a
+/// list". Other errors (syntax, unknown keys) keep their own words.
+fn explain(message: &str, key: Option<&str>) -> (String, String) {
+    let Some(key) = key else {
+        return (message.to_string(), help_for(message));
+    };
+    let (what, help) = if message.starts_with("expected sequence") {
+        (
+            format!("`{key}` must be a list"),
+            format!(
+                "write `{key}: [first, second]`, or each item on its own `- ` line under `{key}:`"
+            ),
+        )
+    } else if message.starts_with("expected mapping") {
+        (
+            format!("`{key}` must be a set of `name: value` lines"),
+            format!("put each `name: value` on its own line, indented under `{key}:`"),
+        )
+    } else if message.starts_with("invalid boolean") {
+        (
+            format!("`{key}` must be true or false"),
+            format!("write `{key}: true` or `{key}: false`"),
+        )
+    } else if message.contains("enum expected scalar") {
+        (
+            format!("`{key}` must be a single word"),
+            "write one of the values the README lists for it".to_string(),
+        )
+    } else if message.starts_with("unknown variant") || message.starts_with("invalid type") {
+        (format!("`{key}`: {message}"), help_for(message))
+    } else {
+        return (message.to_string(), help_for(message));
+    };
+    (what, help)
+}
+
+/// The key whose value starts at `line`:`column` (1-based): the key before
+/// it on the same line (`roles: finance`), or for a value on lines of its own
+/// the key of the nearest line above that is indented less (`rules:` above
+/// `  - a`).
+fn key_at(text: &str, line: usize, column: usize) -> Option<&str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(line.checked_sub(1)?)?;
+    let cut = here
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(here.len(), |(i, _)| i);
+    let before = &here[..cut];
+    if before.trim_end().ends_with(':') {
+        return key_of(before);
+    }
+    if !before.trim_start_matches([' ', '-']).is_empty() {
+        return None;
+    }
+    let indent = before.len() - before.trim_start().len();
+    lines[..line - 1]
+        .iter()
+        .rev()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .find(|l| l.len() - l.trim_start().len() < indent.max(1))
+        .filter(|l| l.trim_end().ends_with(':'))
+        .and_then(|l| key_of(l))
+}
+
+/// `key` in `  - key:` or `key: ...` (the text before the value).
+fn key_of(before_value: &str) -> Option<&str> {
+    let t = before_value.trim().trim_end_matches(':').trim_end();
+    let t = t.strip_prefix("- ").unwrap_or(t).trim();
+    let key = t.rsplit(": ").next().unwrap_or(t).trim_matches(['"', '\'']);
+    (!key.is_empty() && !key.contains(char::is_whitespace)).then_some(key)
 }
 
 /// serde-saphyr appends ` at line N, column M`; we show the place ourselves.
@@ -55,5 +127,52 @@ fn help_for(message: &str) -> String {
         "change the value to the type named above".into()
     } else {
         "fix the YAML at this place (indentation, quotes, brackets)".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_of_a_value_is_found_on_its_line_or_above() {
+        assert_eq!(key_at("roles: finance\n", 1, 8), Some("roles"));
+        assert_eq!(key_at("a: 1\nfail_on: [x]\n", 2, 10), Some("fail_on"));
+        assert_eq!(key_at("rules:\n  - a\n", 2, 3), Some("rules"));
+        assert_eq!(
+            key_at("terms:\n  - term: DDP\n    policy: [x]\n", 3, 13),
+            Some("policy")
+        );
+        assert_eq!(key_at("x:\n  # note\n\n  - a\n", 4, 3), Some("x"));
+        // Inside a value, or under no key: none.
+        assert_eq!(key_at("roles: [a, b c]\n", 1, 12), None);
+        assert_eq!(key_at("- a\n", 1, 3), None);
+    }
+
+    #[test]
+    fn wrong_kinds_of_value_are_said_with_their_key() {
+        let (m, h) = explain("expected sequence start", Some("roles"));
+        assert_eq!(m, "`roles` must be a list");
+        assert!(h.contains("`roles: [first, second]`"), "{h}");
+        let (m, _) = explain("expected mapping start", Some("csv"));
+        assert_eq!(m, "`csv` must be a set of `name: value` lines");
+        let (m, h) = explain("invalid boolean", Some("default_phrasebooks"));
+        assert_eq!(m, "`default_phrasebooks` must be true or false");
+        assert_eq!(
+            h,
+            "write `default_phrasebooks: true` or `default_phrasebooks: false`"
+        );
+        let (m, _) = explain(
+            "unknown variant `3`, expected one of error, info",
+            Some("fail_on"),
+        );
+        assert_eq!(
+            m,
+            "`fail_on`: unknown variant `3`, expected one of error, info"
+        );
+        // Syntax errors keep their words and the syntax help.
+        let (m, h) = explain("did not find expected key", Some("roles"));
+        assert_eq!(m, "did not find expected key");
+        assert!(h.starts_with("fix the YAML"), "{h}");
     }
 }

@@ -653,32 +653,36 @@ fn phrasebook_with_100k_terms_loads_in_seconds() {
     assert!(r.elapsed < Duration::from_secs(60), "{:?}", r.elapsed);
 }
 
-/// A config with wrong types is refused as a whole, with its line: no file
-/// is checked with half a config.
+/// A config with wrong types is refused as a whole, with its line and the
+/// key whose value is wrong: no file is checked with half a config.
 #[test]
 fn config_with_wrong_types_names_the_line() {
     for (config, place, what) in [
         (
             "phrasebooks: [book.yaml]\ndefault_phrasebooks: false\nfail_on: 3\n",
             ".plainly.yaml:3:10",
-            "unknown variant `3`",
+            "`fail_on`: unknown variant `3`",
         ),
         (
             "phrasebooks: [book.yaml]\nroles: finance\n",
             ".plainly.yaml:2:8",
-            "expected sequence",
+            "`roles` must be a list",
         ),
         (
             "phrasebooks: book.yaml\n",
             ".plainly.yaml:1:14",
-            "expected sequence",
+            "`phrasebooks` must be a list",
         ),
         (
             "default_phrasebooks: maybe\n",
             ".plainly.yaml:1:22",
-            "invalid boolean",
+            "`default_phrasebooks` must be true or false",
         ),
-        ("csv: 5\n", ".plainly.yaml:1:6", "expected mapping"),
+        (
+            "csv: 5\n",
+            ".plainly.yaml:1:6",
+            "`csv` must be a set of `name: value` lines",
+        ),
     ] {
         let dir = folder(&[(".plainly.yaml", config.as_bytes())]);
         let r = run(
