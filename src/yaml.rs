@@ -58,6 +58,11 @@ fn explain(message: &str, key: Option<&str>) -> (String, String) {
             format!("`{key}` must be true or false"),
             format!("write `{key}: true` or `{key}: false`"),
         )
+    } else if message.starts_with("expected string") {
+        (
+            format!("`{key}` must be text, not a list or a set of lines"),
+            format!("write `{key}: value` on one line"),
+        )
     } else if message.contains("enum expected scalar") {
         (
             format!("`{key}` must be a single word"),
@@ -144,6 +149,10 @@ mod tests {
             Some("policy")
         );
         assert_eq!(key_at("x:\n  # note\n\n  - a\n", 4, 3), Some("x"));
+        assert_eq!(
+            key_at("languages:\n  \"docs/**\": [x]\n", 2, 14),
+            Some("docs/**")
+        );
         // Inside a value, or under no key: none.
         assert_eq!(key_at("roles: [a, b c]\n", 1, 12), None);
         assert_eq!(key_at("- a\n", 1, 3), None);
@@ -162,6 +171,9 @@ mod tests {
             h,
             "write `default_phrasebooks: true` or `default_phrasebooks: false`"
         );
+        let (m, h) = explain("expected string scalar", Some("docs/**"));
+        assert_eq!(m, "`docs/**` must be text, not a list or a set of lines");
+        assert_eq!(h, "write `docs/**: value` on one line");
         let (m, _) = explain(
             "unknown variant `3`, expected one of error, info",
             Some("fail_on"),
