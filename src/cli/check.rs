@@ -19,6 +19,10 @@ use crate::finding::{FailOn, Finding, Summary};
 use crate::fix;
 use crate::report::{self, OutputFormat, ReportOptions};
 
+/// Up to this many findings, a file's output is rendered on the worker that
+/// checked it (a few MB of human output at most); beyond, it streams.
+const RENDER_IN_WORKER_MAX: usize = 10_000;
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files and folders to check; `-` reads standard input.
@@ -144,12 +148,17 @@ pub fn run(args: CheckArgs) -> i32 {
 
     // Formats that render each finding at length do so on the worker that
     // checked the file; the count says which findings were rendered, as a
-    // baseline or a fix below may drop some.
+    // baseline or a fix below may drop some. A file with very many findings
+    // is rendered by the reporter as it writes, so that its output streams
+    // instead of being held in memory whole.
     let renderer = (!args.statistics && !args.diff)
         .then(|| reporter.renderer())
         .flatten();
     let render = |result: &crate::engine::FileResult| {
         let renderer = renderer.as_ref()?;
+        if result.findings().len() > RENDER_IN_WORKER_MAX {
+            return None;
+        }
         let mut rendered = Vec::new();
         renderer.render(result, &mut rendered);
         Some((result.findings().len(), rendered))

@@ -34,6 +34,13 @@ struct Snippets {
 }
 
 impl Human {
+    /// Counts a file's findings by severity for the summary line.
+    fn count(&mut self, file: &FileResult) {
+        for f in file.findings() {
+            self.counts[f.severity as usize] += 1;
+        }
+    }
+
     pub fn new(color: bool) -> Self {
         let theme = if color {
             miette::GraphicalTheme::unicode()
@@ -241,12 +248,21 @@ fn field_label(field: &crate::document::Field) -> String {
 }
 
 impl super::Render for Snippets {
-    fn render(&self, file: &FileResult, out: &mut Vec<u8>) {
+    fn render(&self, file: &FileResult, buf: &mut Vec<u8>) {
+        // Into memory: cannot fail.
+        let _ = self.write(file, buf);
+    }
+}
+
+impl Snippets {
+    /// Writes a file's snippets one group at a time, so that a file with
+    /// very many findings streams to the output instead of being held.
+    fn write(&self, file: &FileResult, out: &mut dyn Write) -> io::Result<()> {
         let Outcome::Checked { findings, sources } = &file.outcome else {
-            return;
+            return Ok(());
         };
         if findings.is_empty() {
-            return;
+            return Ok(());
         }
         let indexes: Vec<LineIndex> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
         let same_place = |a: &Finding, b: &Finding| {
@@ -289,25 +305,24 @@ impl super::Render for Snippets {
             rendered.clear();
             match crate::quietly(|| self.handler.render_report(&mut rendered, &diag)) {
                 Some(Ok(())) => {
-                    out.extend_from_slice(rendered.as_bytes());
-                    out.push(b'\n');
+                    out.write_all(rendered.as_bytes())?;
+                    writeln!(out)?;
                 }
                 _ => {
                     for g in group {
-                        out.extend_from_slice(super::concise::line(g).as_bytes());
-                        out.push(b'\n');
+                        writeln!(out, "{}", super::concise::line(g))?;
                     }
                 }
             }
         }
+        Ok(())
     }
 }
 
 impl Reporter for Human {
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()> {
-        let mut rendered = Vec::new();
-        super::Render::render(&self.snippets, file, &mut rendered);
-        self.file_rendered(out, file, &rendered)
+        self.count(file);
+        self.snippets.write(file, out)
     }
 
     fn renderer(&self) -> Option<Box<dyn super::Render>> {
@@ -320,9 +335,7 @@ impl Reporter for Human {
         file: &FileResult,
         rendered: &[u8],
     ) -> io::Result<()> {
-        for f in file.findings() {
-            self.counts[f.severity as usize] += 1;
-        }
+        self.count(file);
         out.write_all(rendered)
     }
 
