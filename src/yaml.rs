@@ -37,50 +37,80 @@ fn convert(e: &serde_saphyr::Error, text: &str, path: &str) -> SourceError {
 /// A value of the wrong kind, said with the key it belongs to: serde-saphyr
 /// says "expected sequence start" where a reader needs "`roles` must be a
 /// list". Other errors (syntax, unknown keys) keep their own words.
-fn explain(message: &str, key: Option<&str>) -> (String, String) {
-    let Some(key) = key else {
+fn explain(message: &str, owner: Option<Owner>) -> (String, String) {
+    let Some(Owner { key, item }) = owner else {
         return (message.to_string(), help_for(message));
+    };
+    let subject = if item {
+        format!("each item under `{key}`")
+    } else {
+        format!("`{key}`")
     };
     let (what, help) = if message.starts_with("expected sequence") {
         (
-            format!("`{key}` must be a list"),
-            format!(
-                "write `{key}: [first, second]`, or each item on its own `- ` line under `{key}:`"
-            ),
+            format!("{subject} must be a list"),
+            if item {
+                "write the item as `- [first, second]`".to_string()
+            } else {
+                format!(
+                    "write `{key}: [first, second]`, or each item on its own `- ` line under `{key}:`"
+                )
+            },
         )
     } else if message.starts_with("expected mapping") {
         (
-            format!("`{key}` must be a set of `name: value` lines"),
-            format!("put each `name: value` on its own line, indented under `{key}:`"),
+            format!("{subject} must be a set of `name: value` lines"),
+            if item {
+                "start each item with `- name: value` and indent its other `name: value` lines to match"
+                    .to_string()
+            } else {
+                format!("put each `name: value` on its own line, indented under `{key}:`")
+            },
         )
     } else if message.starts_with("invalid boolean") {
         (
-            format!("`{key}` must be true or false"),
-            format!("write `{key}: true` or `{key}: false`"),
+            format!("{subject} must be true or false"),
+            if item {
+                "write `- true` or `- false`".to_string()
+            } else {
+                format!("write `{key}: true` or `{key}: false`")
+            },
         )
     } else if message.starts_with("expected string") {
         (
-            format!("`{key}` must be text, not a list or a set of lines"),
-            format!("write `{key}: value` on one line"),
+            format!("{subject} must be text, not a list or a set of lines"),
+            if item {
+                "write each item as `- value` on one line".to_string()
+            } else {
+                format!("write `{key}: value` on one line")
+            },
         )
     } else if message.contains("enum expected scalar") {
         (
-            format!("`{key}` must be a single word"),
+            format!("{subject} must be a single word"),
             "write one of the values the README lists for it".to_string(),
         )
     } else if message.starts_with("unknown variant") || message.starts_with("invalid type") {
-        (format!("`{key}`: {message}"), help_for(message))
+        (format!("{subject}: {message}"), help_for(message))
     } else {
         return (message.to_string(), help_for(message));
     };
     (what, help)
 }
 
-/// The key whose value starts at `line`:`column` (1-based): the key before
-/// it on the same line (`roles: finance`), or for a value on lines of its own
-/// the key of the nearest line above that is indented less (`rules:` above
-/// `  - a`).
-fn key_at(text: &str, line: usize, column: usize) -> Option<&str> {
+/// Where a wrong value sits: under `key`, as the value itself or as one
+/// item of the list that is the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Owner<'a> {
+    key: &'a str,
+    item: bool,
+}
+
+/// What the value starting at `line`:`column` (1-based) belongs to: the key
+/// before it on the same line (`roles: finance`), or for a value on lines of
+/// its own the key of the nearest line above that is indented less (`rules:`
+/// above `  - a`), whose list it is an item of when a `- ` comes before it.
+fn key_at(text: &str, line: usize, column: usize) -> Option<Owner<'_>> {
     let lines: Vec<&str> = text.lines().collect();
     let here = lines.get(line.checked_sub(1)?)?;
     let cut = here
@@ -89,11 +119,12 @@ fn key_at(text: &str, line: usize, column: usize) -> Option<&str> {
         .map_or(here.len(), |(i, _)| i);
     let before = &here[..cut];
     if before.trim_end().ends_with(':') {
-        return key_of(before);
+        return key_of(before).map(|key| Owner { key, item: false });
     }
     if !before.trim_start_matches([' ', '-']).is_empty() {
         return None;
     }
+    let item = before.contains('-');
     let indent = before.len() - before.trim_start().len();
     lines[..line - 1]
         .iter()
@@ -102,13 +133,21 @@ fn key_at(text: &str, line: usize, column: usize) -> Option<&str> {
         .find(|l| l.len() - l.trim_start().len() < indent.max(1))
         .filter(|l| l.trim_end().ends_with(':'))
         .and_then(|l| key_of(l))
+        .map(|key| Owner { key, item })
 }
 
-/// `key` in `  - key:` or `key: ...` (the text before the value).
+/// `key` in `  - key:`, `key: ...` or `{other: 1, key:` (the text before
+/// the value).
 fn key_of(before_value: &str) -> Option<&str> {
     let t = before_value.trim().trim_end_matches(':').trim_end();
     let t = t.strip_prefix("- ").unwrap_or(t).trim();
-    let key = t.rsplit(": ").next().unwrap_or(t).trim_matches(['"', '\'']);
+    let t = t.rsplit(": ").next().unwrap_or(t);
+    let key = t
+        .rsplit(['{', '[', ','])
+        .next()
+        .unwrap_or(t)
+        .trim()
+        .trim_matches(['"', '\'']);
     (!key.is_empty() && !key.contains(char::is_whitespace)).then_some(key)
 }
 
@@ -141,17 +180,24 @@ mod tests {
 
     #[test]
     fn the_key_of_a_value_is_found_on_its_line_or_above() {
-        assert_eq!(key_at("roles: finance\n", 1, 8), Some("roles"));
-        assert_eq!(key_at("a: 1\nfail_on: [x]\n", 2, 10), Some("fail_on"));
-        assert_eq!(key_at("rules:\n  - a\n", 2, 3), Some("rules"));
+        let value = |key| Some(Owner { key, item: false });
+        let item = |key| Some(Owner { key, item: true });
+        assert_eq!(key_at("roles: finance\n", 1, 8), value("roles"));
+        assert_eq!(key_at("a: 1\nfail_on: [x]\n", 2, 10), value("fail_on"));
+        // A list where a map belongs is the key's value; a wrong item is one
+        // item of a list that may be right.
+        assert_eq!(key_at("rules:\n  - a\n", 2, 3), value("rules"));
+        assert_eq!(key_at("terms:\n  - DDP\n", 2, 5), item("terms"));
+        assert_eq!(key_at("csv: {columns: 5}\n", 1, 16), value("columns"));
+        assert_eq!(key_at("csv: {a: 1, columns: 5}\n", 1, 22), value("columns"));
         assert_eq!(
             key_at("terms:\n  - term: DDP\n    policy: [x]\n", 3, 13),
-            Some("policy")
+            value("policy")
         );
-        assert_eq!(key_at("x:\n  # note\n\n  - a\n", 4, 3), Some("x"));
+        assert_eq!(key_at("x:\n  # note\n\n  - a\n", 4, 3), value("x"));
         assert_eq!(
             key_at("languages:\n  \"docs/**\": [x]\n", 2, 14),
-            Some("docs/**")
+            value("docs/**")
         );
         // Inside a value, or under no key: none.
         assert_eq!(key_at("roles: [a, b c]\n", 1, 12), None);
@@ -160,30 +206,43 @@ mod tests {
 
     #[test]
     fn wrong_kinds_of_value_are_said_with_their_key() {
-        let (m, h) = explain("expected sequence start", Some("roles"));
+        let value = |key| Some(Owner { key, item: false });
+        let (m, h) = explain("expected sequence start", value("roles"));
         assert_eq!(m, "`roles` must be a list");
         assert!(h.contains("`roles: [first, second]`"), "{h}");
-        let (m, _) = explain("expected mapping start", Some("csv"));
+        let (m, _) = explain("expected mapping start", value("csv"));
         assert_eq!(m, "`csv` must be a set of `name: value` lines");
-        let (m, h) = explain("invalid boolean", Some("default_phrasebooks"));
+        let (m, h) = explain("invalid boolean", value("default_phrasebooks"));
         assert_eq!(m, "`default_phrasebooks` must be true or false");
         assert_eq!(
             h,
             "write `default_phrasebooks: true` or `default_phrasebooks: false`"
         );
-        let (m, h) = explain("expected string scalar", Some("docs/**"));
+        let (m, h) = explain("expected string scalar", value("docs/**"));
         assert_eq!(m, "`docs/**` must be text, not a list or a set of lines");
         assert_eq!(h, "write `docs/**: value` on one line");
         let (m, _) = explain(
             "unknown variant `3`, expected one of error, info",
-            Some("fail_on"),
+            value("fail_on"),
         );
         assert_eq!(
             m,
             "`fail_on`: unknown variant `3`, expected one of error, info"
         );
+        let (m, h) = explain(
+            "expected mapping start",
+            Some(Owner {
+                key: "terms",
+                item: true,
+            }),
+        );
+        assert_eq!(
+            m,
+            "each item under `terms` must be a set of `name: value` lines"
+        );
+        assert!(h.starts_with("start each item with `- name: value`"), "{h}");
         // Syntax errors keep their words and the syntax help.
-        let (m, h) = explain("did not find expected key", Some("roles"));
+        let (m, h) = explain("did not find expected key", value("roles"));
         assert_eq!(m, "did not find expected key");
         assert!(h.starts_with("fix the YAML"), "{h}");
     }
