@@ -150,13 +150,17 @@ pub fn run(args: CheckArgs) -> i32 {
     // checked the file; the count says which findings were rendered, as a
     // baseline or a fix below may drop some. A file with very many findings
     // is rendered by the reporter as it writes, so that its output streams
-    // instead of being held in memory whole.
+    // instead of being held in memory whole. Once the output is closed
+    // (`| head`), nothing more is rendered.
     let renderer = (!args.statistics && !args.diff)
         .then(|| reporter.renderer())
         .flatten();
+    let output_closed = std::sync::atomic::AtomicBool::new(false);
     let render = |result: &crate::engine::FileResult| {
         let renderer = renderer.as_ref()?;
-        if result.findings().len() > RENDER_IN_WORKER_MAX {
+        if result.findings().len() > RENDER_IN_WORKER_MAX
+            || output_closed.load(std::sync::atomic::Ordering::Relaxed)
+        {
             return None;
         }
         let mut rendered = Vec::new();
@@ -268,6 +272,9 @@ pub fn run(args: CheckArgs) -> i32 {
                     out.write_with(|w| reporter.file_rendered(w, &result, &rendered))
                 }
                 _ => out.write_with(|w| reporter.file(w, &result)),
+            }
+            if out.is_closed() {
+                output_closed.store(true, std::sync::atomic::Ordering::Relaxed);
             }
         }
     });

@@ -180,6 +180,11 @@ impl Out {
         }
     }
 
+    /// Whether a write failed (a closed pipe): later writes are skipped.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
     pub fn finish(mut self) {
         self.write_with(|w| w.flush());
     }
