@@ -55,14 +55,14 @@ fuzz_target!(|data: &[u8]| {
     let findings: Vec<Finding> = chosen
         .iter()
         .map(|c| Finding {
-            path: String::new(),
+            path: "".into(),
             location: Default::default(),
             matched: text[c.range.clone()].to_string(),
-            term: Some(needles[c.needle].clone()),
+            term: Some(needles[c.needle].as_str().into()),
             role: None,
-            rule: "jargon".into(),
+            rule: "jargon",
             severity: Severity::Warning,
-            replacements: vec![],
+            replacements: Vec::new().into(),
             explanation: None,
             message: String::new(),
             field: None,
