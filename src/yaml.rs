@@ -46,56 +46,54 @@ fn explain(message: &str, owner: Option<Owner>) -> (String, String) {
     } else {
         format!("`{key}`")
     };
-    let (what, help) = if message.starts_with("expected sequence") {
-        (
-            format!("{subject} must be a list"),
-            if item {
-                "write the item as `- [first, second]`".to_string()
-            } else {
-                format!(
-                    "write `{key}: [first, second]`, or each item on its own `- ` line under `{key}:`"
-                )
-            },
-        )
+    // What the value must be, and how to write it as the key's value and as
+    // one item of its list.
+    let kind = if message.starts_with("expected sequence") {
+        Some((
+            "must be a list",
+            format!(
+                "write `{key}: [first, second]`, or each item on its own `- ` line under `{key}:`"
+            ),
+            "write the item as `- [first, second]`",
+        ))
     } else if message.starts_with("expected mapping") {
-        (
-            format!("{subject} must be a set of `name: value` lines"),
-            if item {
-                "start each item with `- name: value` and indent its other `name: value` lines to match"
-                    .to_string()
-            } else {
-                format!("put each `name: value` on its own line, indented under `{key}:`")
-            },
-        )
+        Some((
+            "must be a set of `name: value` lines",
+            format!("put each `name: value` on its own line, indented under `{key}:`"),
+            "start each item with `- name: value` and indent its other `name: value` lines to match",
+        ))
     } else if message.starts_with("invalid boolean") {
-        (
-            format!("{subject} must be true or false"),
-            if item {
-                "write `- true` or `- false`".to_string()
-            } else {
-                format!("write `{key}: true` or `{key}: false`")
-            },
-        )
+        Some((
+            "must be true or false",
+            format!("write `{key}: true` or `{key}: false`"),
+            "write `- true` or `- false`",
+        ))
     } else if message.starts_with("expected string") {
-        (
-            format!("{subject} must be text, not a list or a set of lines"),
-            if item {
-                "write each item as `- value` on one line".to_string()
-            } else {
-                format!("write `{key}: value` on one line")
-            },
-        )
+        Some((
+            "must be text, not a list or a set of lines",
+            format!("write `{key}: value` on one line"),
+            "write each item as `- value` on one line",
+        ))
     } else if message.contains("enum expected scalar") {
-        (
-            format!("{subject} must be a single word"),
-            "write one of the values the README lists for it".to_string(),
-        )
-    } else if message.starts_with("unknown variant") || message.starts_with("invalid type") {
-        (format!("{subject}: {message}"), help_for(message))
+        let help = "write one of the values the README lists for it";
+        Some(("must be a single word", help.to_string(), help))
     } else {
-        return (message.to_string(), help_for(message));
+        None
     };
-    (what, help)
+    match kind {
+        Some((what, value_help, item_help)) => (
+            format!("{subject} {what}"),
+            if item {
+                item_help.to_string()
+            } else {
+                value_help
+            },
+        ),
+        None if message.starts_with("unknown variant") || message.starts_with("invalid type") => {
+            (format!("{subject}: {message}"), help_for(message))
+        }
+        None => (message.to_string(), help_for(message)),
+    }
 }
 
 /// Where a wrong value sits: under `key`, as the value itself or as one
