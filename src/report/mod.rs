@@ -28,9 +28,9 @@ pub trait Reporter {
     fn file(&mut self, out: &mut dyn Write, file: &FileResult) -> io::Result<()>;
     /// Ends the report.
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
-    /// For a format that renders each finding at length (`human`): what
-    /// renders a file's findings on the thread that checked the file, so
-    /// that rendering uses every core. [`Reporter::file_rendered`] then
+    /// What renders a file's findings on the thread that checked the file,
+    /// so that rendering uses every core (`human`, whose snippets are slow
+    /// to render, and `json`). [`Reporter::file_rendered`] then
     /// writes the result in path order. None: [`Reporter::file`] renders.
     fn renderer(&self) -> Option<Box<dyn Render>> {
         None
