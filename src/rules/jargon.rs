@@ -25,7 +25,7 @@ use super::Context;
 use crate::catalog::{Hit, same_language};
 use crate::document::Segment;
 use crate::finding::{Edit, Finding, Fix};
-use crate::matcher::{normalize, select_indices};
+use crate::matcher::{Batch, normalize, select_indices};
 use crate::phrasebook::{Entry, Policy};
 
 /// Web addresses and email addresses: not prose, even inside a paragraph.
@@ -50,6 +50,10 @@ fn addresses(text: &str) -> Vec<Range<usize>> {
     ADDRESS.find_iter(text).map(|m| m.range()).collect()
 }
 
+/// Folded bytes scanned at once: enough for the scan's streams to pay,
+/// little enough to stay in the CPU's cache.
+const BATCH_BYTES: usize = 32 * 1024;
+
 /// Checks the document's segments for jargon.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let catalog = ctx.catalog;
@@ -65,16 +69,28 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
 
     // Buffers reused from one segment to the next.
-    let mut folded = crate::matcher::Folded::default();
-    let mut candidates = Vec::new();
+    let mut batch = Batch::default();
+    let mut batch_from = 0;
     let mut hit_store: Vec<&Hit> = Vec::new();
     let mut hit_spans: Vec<Range<usize>> = Vec::new();
     let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
 
-    for seg in &ctx.doc.segments {
-        catalog
-            .matcher
-            .find_into(&seg.text, &mut folded, &mut candidates);
+    let segments = &ctx.doc.segments;
+    for (k, seg) in segments.iter().enumerate() {
+        // Segments are scanned a batch at a time: one scan over many short
+        // texts is faster than one each (see `Matcher::scan`).
+        if k == batch_from + batch.len() {
+            batch.clear();
+            batch_from = k;
+            for seg in &segments[k..] {
+                if !batch.is_empty() && batch.bytes_len() + seg.text.len() > BATCH_BYTES {
+                    break;
+                }
+                batch.push(&seg.text);
+            }
+            catalog.matcher.scan(&mut batch);
+        }
+        let candidates = batch.candidates(k - batch_from);
         if candidates.is_empty() {
             continue;
         }
@@ -85,7 +101,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         // `hit_store[hit_spans[i].clone()]`.
         hit_store.clear();
         hit_spans.clear();
-        for c in &candidates {
+        for c in candidates {
             let from = hit_store.len();
             let masked = masks
                 .iter()
@@ -104,7 +120,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             hit_spans.push(from..hit_store.len());
         }
         let hits_of = |i: usize| &hit_store[hit_spans[i].clone()];
-        let chosen = select_indices(&candidates, |i, _| !hits_of(i).is_empty());
+        let chosen = select_indices(candidates, |i, _| !hits_of(i).is_empty());
 
         let mut previous: Option<usize> = None;
         for i in chosen {
