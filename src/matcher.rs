@@ -170,7 +170,11 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     if run {
         return false;
     }
-    // Non-ASCII characters are rare in prose: visit only them.
+    // Non-ASCII characters are rare in prose: visit only them. Most
+    // segments have none, which `is_ascii` tells a word at a time.
+    if src.is_ascii() {
+        return true;
+    }
     let mut i = 0;
     while let Some(at) = next_non_ascii(bytes, i) {
         let Some(c) = src[at..].chars().next() else {
