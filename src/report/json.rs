@@ -139,23 +139,50 @@ impl JsonFinding<'_> {
     }
 }
 
-/// Appends `s` as a JSON string. serde_json escapes only control
-/// characters, `"` and `\\`; a string with none of them (almost every one)
-/// is copied whole, any other is left to serde_json.
+/// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`,
+/// `\\` and the control characters only, these with their short escapes
+/// where JSON has one, else as `\u00XX` in lower-case hex. Runs between
+/// escapes are copied whole; a string with nothing to escape (almost every
+/// one but the messages, which quote the term) is found so by a vectorized
+/// pass and copied at once.
 fn json_string(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    buf.reserve(bytes.len() + 2);
+    buf.push(b'"');
     // A fold rather than `any`: with no early exit, it is vectorized.
-    let plain = s.bytes().fold(true, |plain, b| {
+    let plain = bytes.iter().fold(true, |plain, &b| {
         plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
     });
     if plain {
-        buf.reserve(s.len() + 2);
-        buf.push(b'"');
-        buf.extend_from_slice(s.as_bytes());
-        buf.push(b'"');
+        buf.extend_from_slice(bytes);
     } else {
-        // Into memory: cannot fail.
-        let _ = serde_json::to_writer(&mut *buf, s);
+        let mut run = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let short = match b {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                0x08 => b'b',
+                0x0c => b'f',
+                b'\n' => b'n',
+                b'\r' => b'r',
+                b'\t' => b't',
+                0x20.. => continue,
+                _ => 0,
+            };
+            buf.extend_from_slice(&bytes[run..i]);
+            run = i + 1;
+            if short == 0 {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                buf.extend_from_slice(b"\\u00");
+                buf.push(HEX[usize::from(b >> 4)]);
+                buf.push(HEX[usize::from(b & 0xf)]);
+            } else {
+                buf.extend_from_slice(&[b'\\', short]);
+            }
+        }
+        buf.extend_from_slice(&bytes[run..]);
     }
+    buf.push(b'"');
 }
 
 impl Json {
@@ -287,7 +314,16 @@ mod tests {
             matched: "",
             ..plain
         };
-        for f in [plain, every, empty] {
+        let controls: String = (0u8..0x20)
+            .map(char::from)
+            .chain("\"\\\u{7f}é".chars())
+            .collect();
+        let control = JsonFinding {
+            matched: &controls,
+            message: &controls[3..],
+            ..plain
+        };
+        for f in [plain, every, empty, control] {
             let mut fast = Vec::new();
             f.write(&mut fast);
             let serde = serde_json::to_vec(&f).unwrap();
