@@ -436,8 +436,12 @@ impl Matcher {
             && self.needles.iter().map(String::len).sum::<usize>() <= DFA_MAX_NEEDLE_BYTES
         {
             let dfa = self.dfa.get_or_init(|| {
+                // No prefilter: the scan below does not use one, and with
+                // one the start state counts as special, which would send
+                // the scan's hot loop to its match check at most bytes.
                 dfa::Builder::new()
                     .match_kind(MatchKind::Standard)
+                    .prefilter(false)
                     .build(&self.needles)
                     .ok()
             });
@@ -884,6 +888,7 @@ mod tests {
             .collect();
         let dfa = dfa::Builder::new()
             .match_kind(MatchKind::Standard)
+            .prefilter(false)
             .build(&needles)
             .unwrap();
         let ac = AhoCorasickBuilder::new()
