@@ -435,16 +435,7 @@ impl Matcher {
             && self.needles.len() <= DFA_MAX_NEEDLES
             && self.needles.iter().map(String::len).sum::<usize>() <= DFA_MAX_NEEDLE_BYTES
         {
-            let dfa = self.dfa.get_or_init(|| {
-                // No prefilter: the scan below does not use one, and with
-                // one the start state counts as special, which would send
-                // the scan's hot loop to its match check at most bytes.
-                dfa::Builder::new()
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .build(&self.needles)
-                    .ok()
-            });
+            let dfa = self.dfa.get_or_init(|| build_dfa(&self.needles));
             return dfa.as_ref().map(Automaton::Dfa).or_else(nfa);
         }
         nfa()
@@ -531,6 +522,17 @@ impl Matcher {
             spans.push(from..candidates.len());
         }
     }
+}
+
+/// The DFA over `needles`, if it can be built. No prefilter: [`scan_dfa`]
+/// does not use one, and with one the start state counts as special, which
+/// would send the scan's hot loop to its match check at most bytes.
+fn build_dfa(needles: &[String]) -> Option<dfa::DFA> {
+    dfa::Builder::new()
+        .match_kind(MatchKind::Standard)
+        .prefilter(false)
+        .build(needles)
+        .ok()
 }
 
 /// How many streams [`scan_dfa`] runs side by side.
@@ -886,11 +888,7 @@ mod tests {
             .iter()
             .map(|t| normalize(t))
             .collect();
-        let dfa = dfa::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&needles)
-            .unwrap();
+        let dfa = build_dfa(&needles).unwrap();
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&needles)
@@ -912,6 +910,34 @@ mod tests {
                 .collect();
             want.sort_unstable();
             assert_eq!(got, want, "{len}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A batch scanned by the DFA's streams finds, text by text, what
+        /// the NFA finds in each text alone: streams cut anywhere, matches
+        /// across the cuts, texts that fold to another length.
+        #[test]
+        fn dfa_batch_agrees_with_nfa_text_by_text(
+            terms in proptest::collection::vec("[ab]{1,3}( [ab]{1,2})?|x-?", 1..6),
+            texts in proptest::collection::vec("[aAbB İ\n\u{a0}x-]{0,600}", 1..8),
+        ) {
+            let mut needles: Vec<String> = terms.iter().map(|t| normalize(t)).collect();
+            needles.sort();
+            needles.dedup();
+            let nfa = Matcher::new(needles.clone());
+            let dfa = Matcher::new(needles.clone());
+            dfa.dfa.set(build_dfa(&needles)).unwrap();
+            let mut batch = Batch::default();
+            for t in &texts {
+                batch.push(t);
+            }
+            dfa.scan(&mut batch);
+            for (k, t) in texts.iter().enumerate() {
+                let alone = nfa.find(t);
+                proptest::prop_assert_eq!(batch.candidates(k), alone.as_slice(), "{:?}", t);
+            }
         }
     }
 
