@@ -6,6 +6,10 @@
 use divan::{Bencher, black_box};
 use plainly::matcher::{Folded, Matcher, normalize};
 
+/// The binary's allocator, so that the parts are measured as they run there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
