@@ -198,9 +198,34 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
 }
 
 /// A character of text as folded: Unicode's lower case, with the final
-/// sigma as sigma. Both folds use it, so they cannot disagree.
-fn fold_char(c: char) -> std::char::ToLowercase {
-    if c == 'ς' { 'σ' } else { c }.to_lowercase()
+/// sigma as sigma. Both folds use it, so they cannot disagree. Latin-1
+/// letters (German, Swedish, French, Spanish) are lowercased here: the
+/// search of Unicode's case table was half the time of folding such text.
+fn fold_char(c: char) -> Folding {
+    match u8::try_from(c) {
+        // À to Þ, but not ×: the lower case is 0x20 above.
+        Ok(b @ 0xC0..=0xDE) if b != 0xD7 => Folding::Latin1(Some(char::from(b + 0x20))),
+        // ß to ÿ (and ÷): lower case already.
+        Ok(0xDF..) => Folding::Latin1(Some(c)),
+        _ => Folding::Table(if c == 'ς' { 'σ' } else { c }.to_lowercase()),
+    }
+}
+
+/// The characters [`fold_char`] folds a character to.
+enum Folding {
+    Latin1(Option<char>),
+    Table(std::char::ToLowercase),
+}
+
+impl Iterator for Folding {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        match self {
+            Folding::Latin1(c) => c.take(),
+            Folding::Table(t) => t.next(),
+        }
+    }
 }
 
 /// The offset of the first non-ASCII byte at or after `from`. ASCII runs are
@@ -853,6 +878,19 @@ mod tests {
                     "{src:?} {i}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn latin1_folds_as_unicode_lowercases() {
+        for c in (0..=0x17F).filter_map(char::from_u32) {
+            let want: String = if c == 'ς' { 'σ' } else { c }.to_lowercase().collect();
+            assert_eq!(
+                fold_char(c).collect::<String>(),
+                want,
+                "{c:?} U+{:04X}",
+                u32::from(c)
+            );
         }
     }
 
