@@ -50,8 +50,10 @@ fn addresses(text: &str) -> Vec<Range<usize>> {
     ADDRESS.find_iter(text).map(|m| m.range()).collect()
 }
 
-/// Folded bytes scanned at once: enough for the scan's streams to pay,
-/// little enough to stay in the CPU's cache.
+/// About how many bytes are scanned at once (counted as the segments'
+/// source lengths, which folding rarely changes; a longer segment is a
+/// batch of its own): enough for the scan's streams to pay, little enough
+/// to stay in the CPU's cache.
 const BATCH_BYTES: usize = 32 * 1024;
 
 /// Checks the document's segments for jargon.
