@@ -69,14 +69,6 @@ impl Folded {
         folded
     }
 
-    /// Forgets every part, keeping the memory: a tree of documents is
-    /// hundreds of thousands of short segments.
-    pub fn clear(&mut self) {
-        self.bytes.clear();
-        self.map.clear();
-        self.parts.clear();
-    }
-
     /// Folds `src` as the next part.
     pub fn push(&mut self, src: &str) {
         let start = self.bytes.len();
@@ -91,21 +83,6 @@ impl Folded {
         let end = self.bytes.len();
         self.bytes.push(b'\n');
         self.parts.push(Part { start, end, map });
-    }
-
-    /// Number of parts.
-    pub fn len(&self) -> usize {
-        self.parts.len()
-    }
-
-    /// Whether no part has been pushed since the last [`Folded::clear`].
-    pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
-    }
-
-    /// Folded bytes of every part, with their line feeds.
-    pub fn bytes_len(&self) -> usize {
-        self.bytes.len()
     }
 
     /// The folded bytes of part `k`.
@@ -376,9 +353,13 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Forgets every text, keeping the memory.
+    /// Forgets every text, keeping the memory: a tree of documents is
+    /// hundreds of thousands of short segments.
     pub fn clear(&mut self) {
-        self.folded.clear();
+        let Folded { bytes, map, parts } = &mut self.folded;
+        bytes.clear();
+        map.clear();
+        parts.clear();
         self.raw.clear();
         self.candidates.clear();
         self.spans.clear();
@@ -392,17 +373,12 @@ impl Batch {
 
     /// Number of texts in the batch.
     pub fn len(&self) -> usize {
-        self.folded.len()
+        self.folded.parts.len()
     }
 
     /// Whether the batch has no text.
     pub fn is_empty(&self) -> bool {
-        self.folded.is_empty()
-    }
-
-    /// Folded bytes in the batch: what a scan will read.
-    pub fn bytes_len(&self) -> usize {
-        self.folded.bytes_len()
+        self.folded.parts.is_empty()
     }
 
     /// The candidates the last [`Matcher::scan`] found in text `k`, as
@@ -494,6 +470,20 @@ impl Matcher {
         batch.candidates(0).to_vec()
     }
 
+    /// Clears `batch`, fills it with the first of `texts` (as many as fit in
+    /// [`BATCH_BYTES`], at least one) and scans it: [`Batch::len`] says how
+    /// many it took.
+    pub fn scan_next<'t>(&self, batch: &mut Batch, texts: impl IntoIterator<Item = &'t str>) {
+        batch.clear();
+        for text in texts {
+            if !batch.is_empty() && batch.folded.bytes.len() + text.len() > BATCH_BYTES {
+                break;
+            }
+            batch.push(text);
+        }
+        self.scan(batch);
+    }
+
     /// Finds the candidates of every text in `batch` (see
     /// [`Batch::candidates`]). One scan over many short texts is faster than
     /// one scan each: the DFA's scan is split into streams that run side by
@@ -563,6 +553,12 @@ fn build_dfa(needles: &[String]) -> Option<dfa::DFA> {
         .build(needles)
         .ok()
 }
+
+/// About how many bytes [`Matcher::scan_next`] scans at once (counted as
+/// the texts' source lengths, which folding rarely changes; a longer text
+/// is a batch of its own): enough for the scan's streams to pay, little
+/// enough to stay in the CPU's cache.
+const BATCH_BYTES: usize = 32 * 1024;
 
 /// How many streams [`scan_dfa`] runs side by side.
 const STREAMS: usize = 4;
@@ -863,7 +859,7 @@ mod tests {
         for src in &sources {
             all.push(src);
         }
-        assert_eq!(all.len(), sources.len() + 1);
+        assert_eq!(all.parts.len(), sources.len() + 1);
         for (k, src) in sources.iter().enumerate() {
             let (part, slow) = (&all.parts[k + 1], mapped(src));
             assert_eq!(all.part(k + 1), slow.part(0), "{src:?}");
@@ -925,6 +921,22 @@ mod tests {
         // No match runs from one text into the next.
         assert!(batch.candidates(2).iter().all(|c| c.range == (0..3)));
         assert_eq!(batch.candidates(2).len(), 1);
+    }
+
+    #[test]
+    fn scan_next_takes_what_fits_and_at_least_one() {
+        let m = matcher(&["net 30"]);
+        let small = "net 30 days";
+        let big = "x".repeat(BATCH_BYTES);
+        let texts = [small, small, big.as_str(), small];
+        let mut batch = Batch::default();
+        m.scan_next(&mut batch, texts);
+        assert_eq!(batch.len(), 2);
+        assert_eq!(batch.candidates(1), m.find(small).as_slice());
+        m.scan_next(&mut batch, texts[2..].iter().copied());
+        assert_eq!(batch.len(), 1);
+        m.scan_next(&mut batch, texts[3..].iter().copied());
+        assert_eq!((batch.len(), batch.candidates(0).len()), (1, 1));
     }
 
     #[test]

@@ -50,12 +50,6 @@ fn addresses(text: &str) -> Vec<Range<usize>> {
     ADDRESS.find_iter(text).map(|m| m.range()).collect()
 }
 
-/// About how many bytes are scanned at once (counted as the segments'
-/// source lengths, which folding rarely changes; a longer segment is a
-/// batch of its own): enough for the scan's streams to pay, little enough
-/// to stay in the CPU's cache.
-const BATCH_BYTES: usize = 32 * 1024;
-
 /// Checks the document's segments for jargon.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let catalog = ctx.catalog;
@@ -82,15 +76,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         // Segments are scanned a batch at a time: one scan over many short
         // texts is faster than one each (see `Matcher::scan`).
         if k == batch_from + batch.len() {
-            batch.clear();
             batch_from = k;
-            for seg in &segments[k..] {
-                if !batch.is_empty() && batch.bytes_len() + seg.text.len() > BATCH_BYTES {
-                    break;
-                }
-                batch.push(&seg.text);
-            }
-            catalog.matcher.scan(&mut batch);
+            let texts = segments[k..].iter().map(|s| s.text.as_str());
+            catalog.matcher.scan_next(&mut batch, texts);
         }
         let candidates = batch.candidates(k - batch_from);
         if candidates.is_empty() {
