@@ -139,6 +139,14 @@ impl Segment {
         }
     }
 
+    /// Empties the segment, keeping its buffers for reuse.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.pieces.clear();
+        self.links.clear();
+        self.field = None;
+    }
+
     /// Whether nothing but whitespace was pushed.
     pub fn is_blank(&self) -> bool {
         self.text.trim().is_empty()

@@ -71,7 +71,12 @@ pub fn read(src: &str) -> Result<Document, ReadError> {
                 _ => flush(&mut doc, &mut seg),
             },
             Event::Text(text) if skip == 0 => {
-                if src.get(range.clone()) == Some(&*text) {
+                // Most text is a slice of `src` itself: then the addresses
+                // say it is verbatim, without comparing the bytes.
+                let same_place =
+                    std::ptr::eq(text.as_ptr(), src.as_ptr().wrapping_add(range.start))
+                        && text.len() == range.len();
+                if same_place || src.get(range.clone()) == Some(&*text) {
                     seg.push_verbatim(&text, range.start);
                 } else {
                     seg.push_decoded(&text, range);
@@ -93,9 +98,15 @@ pub fn read(src: &str) -> Result<Document, ReadError> {
     Ok(doc)
 }
 
+/// Ends the segment being built: kept when it holds prose, else emptied
+/// for reuse (most flushes are of an empty or blank segment, between
+/// blocks).
 fn flush(doc: &mut Document, seg: &mut Segment) {
-    let done = std::mem::replace(seg, Segment::new(0));
-    doc.push(done);
+    if seg.is_blank() {
+        seg.clear();
+    } else {
+        doc.segments.push(std::mem::take(seg));
+    }
 }
 
 /// HTML comments in `range` of `src`, as directives for suppressions.
