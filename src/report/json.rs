@@ -141,10 +141,12 @@ impl JsonFinding<'_> {
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`,
 /// `\\` and the control characters only, these with their short escapes
-/// where JSON has one, else as `\u00XX` in lower-case hex. Runs between
-/// escapes are copied whole, and the bytes are tested eight at a time: a
-/// finding's strings are short (a path, a term, a message that quotes the
-/// term), too short for a vector pass to pay for its set-up.
+/// where JSON has one, else as `\u00XX` in lower-case hex. The bytes are
+/// tested eight at a time (a string shorter than a word, a byte at a time),
+/// and a word that holds an escape says where: runs between escapes are
+/// copied whole. A finding's strings are short
+/// (a path, a term, a message that quotes the term), too short for a
+/// vector pass to pay for its set-up.
 fn json_string(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     buf.reserve(bytes.len() + 2);
@@ -152,53 +154,68 @@ fn json_string(buf: &mut Vec<u8>, s: &str) {
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(word) = bytes
-            .get(i..i + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-            && !needs_escape(u64::from_le_bytes(word))
-        {
-            i += 8;
-            continue;
-        }
-        let b = bytes[i];
-        i += 1;
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x0c => b'f',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0x20.. => continue,
-            _ => 0,
-        };
-        buf.extend_from_slice(&bytes[run..i - 1]);
-        run = i;
-        if short == 0 {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            buf.extend_from_slice(b"\\u00");
-            buf.push(HEX[usize::from(b >> 4)]);
-            buf.push(HEX[usize::from(b & 0xf)]);
+        let word =
+            |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap_or([0; 8]));
+        let at = if i + 8 <= bytes.len() {
+            let mask = escapes(word(i));
+            if mask == 0 {
+                i += 8;
+                continue;
+            }
+            i + (mask.trailing_zeros() / 8) as usize
+        } else if bytes.len() >= 8 {
+            // The string's last word, shifted so that it starts at `i`, and
+            // padded with bytes that need no escape.
+            let tested = 8 * (i - (bytes.len() - 8)) as u32;
+            let pad = u64::from_ne_bytes([b'a'; 8]);
+            let rest = (word(bytes.len() - 8) >> tested) | (pad << (64 - tested));
+            let mask = escapes(rest);
+            if mask == 0 {
+                break;
+            }
+            i + (mask.trailing_zeros() / 8) as usize
         } else {
-            buf.extend_from_slice(&[b'\\', short]);
+            let escaped = |b: &u8| *b < 0x20 || *b == b'"' || *b == b'\\';
+            match bytes[i..].iter().position(escaped) {
+                Some(k) => i + k,
+                None => break,
+            }
+        };
+        let b = bytes[at];
+        buf.extend_from_slice(&bytes[run..at]);
+        match b {
+            b'"' | b'\\' => buf.extend_from_slice(&[b'\\', b]),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                buf.extend_from_slice(b"\\u00");
+                buf.push(HEX[usize::from(b >> 4)]);
+                buf.push(HEX[usize::from(b & 0xf)]);
+            }
         }
+        run = at + 1;
+        i = at + 1;
     }
     buf.extend_from_slice(&bytes[run..]);
     buf.push(b'"');
 }
 
-/// Whether any of the eight bytes of `word` is a control character, `"` or
-/// `\\`. Exact for "any" (the classic has-zero-byte and has-less-than
-/// tests; a borrow can blur which byte, never whether).
-fn needs_escape(word: u64) -> bool {
+/// A flag (the byte's high bit) for each byte of `word`, read little-end
+/// first, that is a control character, `"` or `\\`: the classic has-zero-byte
+/// and has-less-than tests. A borrow can set a false flag only above a true
+/// one, so the lowest flag is exact: it is the first byte to escape.
+fn escapes(word: u64) -> u64 {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = ONES * 0x80;
     let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
     let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
     let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
-    control | quote | backslash != 0
+    control | quote | backslash
 }
 
 impl Json {
@@ -291,19 +308,24 @@ mod tests {
         }
     }
 
-    /// Every byte value that needs an escape, at every place in a word.
+    /// Every byte value, at every place in a word, after every other: the
+    /// lowest flag is the first byte to escape.
     #[test]
-    fn needs_escape_finds_every_byte_at_every_place() {
+    fn escapes_flags_the_first_byte_to_escape_exactly() {
+        let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
         for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut word = *b"plain ok";
-                word[at] = b;
-                let expected = b < 0x20 || b == b'"' || b == b'\\';
-                assert_eq!(
-                    needs_escape(u64::from_le_bytes(word)),
-                    expected,
-                    "{b:#x} at {at}"
-                );
+            for other in [b'a', b'"', 0, 0x1f, 0x20, b'\\', 0x80, 0xff] {
+                for at in 0..8 {
+                    let mut word = *b"plain ok";
+                    word[at] = b;
+                    if at > 0 {
+                        word[at - 1] = other;
+                    }
+                    let first = word.iter().position(|&b| escaped(b));
+                    let mask = escapes(u64::from_le_bytes(word));
+                    let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
+                    assert_eq!(found, first, "{word:?}");
+                }
             }
         }
     }
