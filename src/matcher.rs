@@ -353,6 +353,19 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// A batch with room for `texts` texts of `bytes` bytes in all (up to a
+    /// batch's worth), so that filling it does not grow its buffers step by
+    /// step: a document's segments are known before they are scanned.
+    pub fn with_capacity(bytes: usize, texts: usize) -> Self {
+        let mut batch = Batch::default();
+        // Each text is followed by a line feed.
+        batch.folded.bytes.reserve((bytes + texts).min(BATCH_BYTES));
+        let texts = texts.min(BATCH_BYTES / 16);
+        batch.folded.parts.reserve(texts);
+        batch.spans.reserve(texts);
+        batch
+    }
+
     /// Forgets every text, keeping the memory: a tree of documents is
     /// hundreds of thousands of short segments.
     pub fn clear(&mut self) {

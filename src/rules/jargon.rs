@@ -65,13 +65,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
 
     // Buffers reused from one segment to the next.
-    let mut batch = Batch::default();
+    let segments = &ctx.doc.segments;
+    let mut batch =
+        Batch::with_capacity(segments.iter().map(|s| s.text.len()).sum(), segments.len());
     let mut batch_from = 0;
     let mut hit_store: Vec<&Hit> = Vec::new();
     let mut hit_spans: Vec<Range<usize>> = Vec::new();
     let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
 
-    let segments = &ctx.doc.segments;
     for (k, seg) in segments.iter().enumerate() {
         // Segments are scanned a batch at a time: one scan over many short
         // texts is faster than one each (see `Matcher::scan`).
