@@ -445,8 +445,12 @@ pub fn match_case(
         return replacement.to_uppercase();
     }
     let mut words = matched.split_whitespace();
-    let title = words.clone().nth(1).is_some()
-        && words.all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()));
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    // The first word first: most matches are lower case, and this spares
+    // them a walk through every word.
+    let title = words.clone().next().is_some_and(capital)
+        && words.clone().nth(1).is_some()
+        && words.all(capital);
     if title && !spelling_upper {
         return replacement
             .split(' ')
@@ -500,6 +504,10 @@ mod tests {
         assert_eq!(
             match_case("DDP", "DDP", "delivered duty paid", true),
             "Delivered duty paid"
+        );
+        assert_eq!(
+            match_case("Restocking Fee", "restocking fee", "return charge", false),
+            "Return Charge"
         );
         // A first letter whose upper case is longer, or not ASCII.
         assert_eq!(capitalize("ßtraße"), "SStraße");
