@@ -135,7 +135,11 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     for (o, &b) in folded.iter_mut().zip(bytes) {
         let space = b.wrapping_sub(b'\t') < 5; // \t \n \x0b \x0c \r
         let upper = b.wrapping_sub(b'A') < 26;
-        *o = if space { b' ' } else { b | (u8::from(upper) << 5) };
+        *o = if space {
+            b' '
+        } else {
+            b | (u8::from(upper) << 5)
+        };
     }
     // A whitespace run needs the map. Segments are short (a paragraph, a
     // cell): a branch-free pass beats setting up a substring searcher.
