@@ -578,3 +578,27 @@ fn loaded_phrasebook_is_not_checked_as_a_document() {
     assert!(!out.contains("book.yaml"), "{out}");
     assert!(out.contains("notes/copy.yaml"), "{out}");
 }
+
+#[test]
+fn a_web_address_is_not_prose_in_any_case() {
+    let book = "role: purchasing\nterms:\n  - term: MOQ\n    replacement: smallest order\n";
+    let doc = "Www.x.example/MOQ has the terms.\n\nWWW.X.EXAMPLE/MOQ and www.x.example/MOQ too.\n\nThe MOQ applies.\n";
+    let dir = tree(&[("book.yaml", book), ("a.md", doc)]);
+    let (_, out, _) = check_json(
+        dir.path(),
+        &[
+            "--no-default-phrasebooks",
+            "--phrasebook",
+            "book.yaml",
+            "a.md",
+        ],
+    );
+    let lines: Vec<u64> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![5], "{out}");
+    assert_exact_positions(dir.path(), &out);
+}
