@@ -88,6 +88,14 @@ impl JsonFinding<'_> {
     /// serde_json escapes every string, keys included, a byte at a time;
     /// here a string is copied whole unless it holds a byte to escape.
     pub fn write(&self, buf: &mut Vec<u8>) {
+        let mut path = Vec::with_capacity(self.path.len() + 2);
+        json_string(&mut path, self.path);
+        self.write_with_path(buf, &path);
+    }
+
+    /// [`JsonFinding::write`], with the path already written as JSON: a
+    /// file's findings share it, so it is escaped once a file.
+    fn write_with_path(&self, buf: &mut Vec<u8>, path: &[u8]) {
         let number = |buf: &mut Vec<u8>, key: &[u8], n: usize| {
             buf.extend_from_slice(key);
             buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -99,7 +107,8 @@ impl JsonFinding<'_> {
                 None => buf.extend_from_slice(b"null"),
             }
         };
-        text(buf, b"{\"path\":", Some(self.path));
+        buf.extend_from_slice(b"{\"path\":");
+        buf.extend_from_slice(path);
         number(buf, b",\"line\":", self.line);
         number(buf, b",\"column\":", self.column);
         number(buf, b",\"end_line\":", self.end_line);
@@ -238,9 +247,17 @@ impl super::Render for Findings {
         // About what a finding takes (350 bytes on the bench tree), so that
         // the buffer is not grown finding by finding.
         buf.reserve(file.findings().len() * 384);
+        // Escaped once for all the findings that share it (all of a file's,
+        // as a rule).
+        let mut path: (&str, Vec<u8>) = ("", b"\"\"".to_vec());
         for f in file.findings() {
+            if *f.path != *path.0 {
+                path.1.clear();
+                json_string(&mut path.1, &f.path);
+                path.0 = &f.path;
+            }
             buf.extend_from_slice(b",\n");
-            JsonFinding::new(f).write(buf);
+            JsonFinding::new(f).write_with_path(buf, &path.1);
         }
     }
 }
