@@ -6,6 +6,12 @@ mod common;
 use common::*;
 use serde_json::json;
 
+/// Checks `files` in `dir` against `book.yaml` there alone, as JSON.
+fn check_with_book(dir: &std::path::Path, files: &[&str]) -> (i32, serde_json::Value, String) {
+    let args = ["--no-default-phrasebooks", "--phrasebook", "book.yaml"];
+    check_json(dir, &[&args[..], files].concat())
+}
+
 const BOOK: &str = "role: finance
 name: Finance department
 terms:
@@ -36,15 +42,7 @@ fn json_contract_is_exact() {
         ("book.yaml", BOOK),
         ("docs/a.md", "# Returns\n\nA Restocking Fee applies.\n"),
     ]);
-    let (code, out, _) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "docs/a.md",
-        ],
-    );
+    let (code, out, _) = check_with_book(dir.path(), &["docs/a.md"]);
     assert_eq!(code, 1);
     assert_eq!(
         out,
@@ -123,15 +121,7 @@ Mail rstk.fee@x.example or https://x.example/restocking fee.\n\n\
 <!-- restocking fee -->\n\
 A restocking\nfee &amp; more.\n";
     let dir = tree(&[("book.yaml", BOOK), ("a.md", doc)]);
-    let (_, out, _) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "a.md",
-        ],
-    );
+    let (_, out, _) = check_with_book(dir.path(), &["a.md"]);
     assert_eq!(
         role_matches(&out),
         vec![("finance".to_string(), "restocking\nfee".to_string())]
@@ -147,17 +137,7 @@ fn explain_policy_reports_only_an_unexplained_first_use() {
         ("b.md", "DDP (delivered duty paid) applies. Again DDP.\n"),
         ("c.md", "See [DDP](glossary#ddp). Then DDP.\n"),
     ]);
-    let (_, out, _) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "a.md",
-            "b.md",
-            "c.md",
-        ],
-    );
+    let (_, out, _) = check_with_book(dir.path(), &["a.md", "b.md", "c.md"]);
     let found: Vec<(String, u64)> = out["findings"]
         .as_array()
         .unwrap()
@@ -322,15 +302,7 @@ fn crlf_and_multibyte_positions() {
         ("book.yaml", BOOK),
         ("a.txt", "Grüße,\r\nthe RSTK\r\nfee — ok\r\n"),
     ]);
-    let (_, out, _) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "a.txt",
-        ],
-    );
+    let (_, out, _) = check_with_book(dir.path(), &["a.txt"]);
     let f = &out["findings"][0];
     assert_eq!(
         (f["line"].as_u64(), f["column"].as_u64()),
@@ -382,17 +354,7 @@ fn bad_files_are_reported_and_the_rest_still_checked() {
     let dir = tree(&[("book.yaml", BOOK), ("good.txt", "RSTK fee\n")]);
     std::fs::write(dir.path().join("bad.txt"), b"ok \xff\xfe RSTK fee").unwrap();
     std::fs::write(dir.path().join("bin.dat"), b"RSTK fee\0\0\0").unwrap();
-    let (code, out, stderr) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "bad.txt",
-            "bin.dat",
-            "good.txt",
-        ],
-    );
+    let (code, out, stderr) = check_with_book(dir.path(), &["bad.txt", "bin.dat", "good.txt"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("bad.txt"), "{stderr}");
     assert!(
@@ -441,15 +403,7 @@ fn codes_and_parenthetical_expansions_are_not_jargon() {
             "Item MOQ-SUR is a surcharge below the MOQ.\nWe ship DDP (delivered duty paid).\n",
         ),
     ]);
-    let (_, out, _) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "a.txt",
-        ],
-    );
+    let (_, out, _) = check_with_book(dir.path(), &["a.txt"]);
     let found: Vec<(u64, String)> = out["findings"]
         .as_array()
         .unwrap()
@@ -474,16 +428,7 @@ fn codes_and_parenthetical_expansions_are_not_jargon() {
 fn json_names_the_files_that_failed() {
     let dir = tree(&[("book.yaml", BOOK), ("good.txt", "RSTK fee\n")]);
     std::fs::write(dir.path().join("bad.txt"), b"ok\n\xff").unwrap();
-    let (code, out, _) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "bad.txt",
-            "good.txt",
-        ],
-    );
+    let (code, out, _) = check_with_book(dir.path(), &["bad.txt", "good.txt"]);
     assert_eq!(code, 2);
     assert_eq!(
         out["errors"],
@@ -584,15 +529,7 @@ fn a_web_address_is_not_prose_in_any_case() {
     let book = "role: purchasing\nterms:\n  - term: MOQ\n    replacement: smallest order\n";
     let doc = "Www.x.example/MOQ has the terms.\n\nWWW.X.EXAMPLE/MOQ and www.x.example/MOQ too.\n\nThe MOQ applies.\n";
     let dir = tree(&[("book.yaml", book), ("a.md", doc)]);
-    let (_, out, _) = check_json(
-        dir.path(),
-        &[
-            "--no-default-phrasebooks",
-            "--phrasebook",
-            "book.yaml",
-            "a.md",
-        ],
-    );
+    let (_, out, _) = check_with_book(dir.path(), &["a.md"]);
     let lines: Vec<u64> = out["findings"]
         .as_array()
         .unwrap()
