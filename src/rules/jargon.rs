@@ -36,11 +36,9 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// Byte ranges of addresses in `text` (cheap when there are none).
+/// Byte ranges of addresses in `text`. The rule calls it only where
+/// [`near_address`] found an address's marks.
 fn addresses(text: &str) -> Vec<Range<usize>> {
-    if !has_address_mark(text) {
-        return Vec::new();
-    }
     ADDRESS.find_iter(text).map(|m| m.range()).collect()
 }
 
