@@ -184,8 +184,7 @@ fn json_string(buf: &mut Vec<u8>, s: &str) {
             }
             i + (mask.trailing_zeros() / 8) as usize
         } else {
-            let escaped = |b: &u8| *b < 0x20 || *b == b'"' || *b == b'\\';
-            match bytes[i..].iter().position(escaped) {
+            match bytes[i..].iter().position(|&b| needs_escape(b)) {
                 Some(k) => i + k,
                 None => break,
             }
@@ -213,8 +212,13 @@ fn json_string(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
 }
 
+/// Whether JSON needs `b` escaped: a control character, `"` or `\\`.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
 /// A flag (the byte's high bit) for each byte of `word`, read little-end
-/// first, that is a control character, `"` or `\\`: the classic has-zero-byte
+/// first, that [`needs_escape`]: the classic has-zero-byte
 /// and has-less-than tests. A borrow can set a false flag only above a true
 /// one, so the lowest flag is exact: it is the first byte to escape.
 fn escapes(word: u64) -> u64 {
@@ -332,7 +336,6 @@ mod tests {
     /// lowest flag is the first byte to escape.
     #[test]
     fn escapes_flags_the_first_byte_to_escape_exactly() {
-        let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
         for b in 0..=255u8 {
             for other in [b'a', b'"', 0, 0x1f, 0x20, b'\\', 0x80, 0xff] {
                 for at in 0..8 {
@@ -341,7 +344,7 @@ mod tests {
                     if at > 0 {
                         word[at - 1] = other;
                     }
-                    let first = word.iter().position(|&b| escaped(b));
+                    let first = word.iter().position(|&b| needs_escape(b));
                     let mask = escapes(u64::from_le_bytes(word));
                     let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
                     assert_eq!(found, first, "{word:?}");
