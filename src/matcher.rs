@@ -363,6 +363,8 @@ impl Batch {
         let mut batch = Batch::default();
         // Each text is followed by a line feed.
         batch.folded.bytes.reserve((bytes + texts).min(BATCH_BYTES));
+        // Only so many texts as fill a batch at 16 bytes each are reserved
+        // for: a batch of shorter ones grows these two lists as it fills.
         let texts = texts.min(BATCH_BYTES / 16);
         batch.folded.parts.reserve(texts);
         batch.spans.reserve(texts);
