@@ -10,6 +10,7 @@
 //! the leftmost-longest among those (see [`select`]).
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind, dfa};
 
@@ -316,7 +317,9 @@ pub struct Matcher {
     nfa: Option<AhoCorasick>,
     /// A DFA, built once enough text has been scanned (see [`DFA_AFTER_BYTES`]).
     dfa: std::sync::OnceLock<Option<dfa::DFA>>,
-    scanned: std::sync::atomic::AtomicUsize,
+    /// Whether a thread has begun to build the DFA.
+    building: AtomicBool,
+    scanned: AtomicUsize,
     needles: Vec<String>,
     /// Whether a needle starts / ends with a word character: the
     /// word-boundary test applies only at such ends (as `\b` does).
@@ -438,7 +441,8 @@ impl Matcher {
         Matcher {
             nfa,
             dfa: std::sync::OnceLock::new(),
-            scanned: std::sync::atomic::AtomicUsize::new(0),
+            building: AtomicBool::new(false),
+            scanned: AtomicUsize::new(0),
             needles,
             word_ends,
         }
@@ -450,13 +454,14 @@ impl Matcher {
         if let Some(dfa) = self.dfa.get() {
             return dfa.as_ref().map(Automaton::Dfa).or_else(nfa);
         }
-        let before = self
-            .scanned
-            .fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+        let before = self.scanned.fetch_add(len, Ordering::Relaxed);
         if before + len >= DFA_AFTER_BYTES
             && !self.needles.is_empty()
             && self.needles.len() <= DFA_MAX_NEEDLES
             && self.needles.iter().map(String::len).sum::<usize>() <= DFA_MAX_NEEDLE_BYTES
+            // One thread builds it; the others scan on with the NFA rather
+            // than wait (the build takes about 30 ms with 2,000 terms).
+            && !self.building.swap(true, Ordering::Relaxed)
         {
             let dfa = self.dfa.get_or_init(|| build_dfa(&self.needles));
             return dfa.as_ref().map(Automaton::Dfa).or_else(nfa);
