@@ -268,12 +268,16 @@ pub fn load_bundled_yaml() -> Result<Vec<Phrasebook>, Vec<SourceError>> {
 /// Loads a phrasebook file, or every `*.yaml`/`*.yml` file in a folder
 /// (recursively, sorted by path so that merge order is stable).
 pub fn load_path(path: &Path) -> Result<Vec<Phrasebook>, Vec<SourceError>> {
-    let files = phrasebook_files(path).map_err(|e| vec![e])?;
+    load_files(&phrasebook_files(path).map_err(|e| vec![e])?)
+}
+
+/// Loads phrasebook files, as [`phrasebook_files`] lists them.
+pub fn load_files(files: &[PathBuf]) -> Result<Vec<Phrasebook>, Vec<SourceError>> {
     let mut books = Vec::new();
     let mut errors = Vec::new();
     for file in files {
         let name = file.display().to_string();
-        match std::fs::read_to_string(&file) {
+        match std::fs::read_to_string(file) {
             Ok(text) => match parse(&text, &name) {
                 Ok(book) => books.push(book),
                 Err(mut e) => errors.append(&mut e),

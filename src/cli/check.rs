@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{
-    Common, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Out, load_engine, print_errors, stdout_color,
-};
+use super::{Common, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Out, print_errors, stdout_color};
 use crate::baseline::{Baseline, Recorder, line_text};
 use crate::diagnostic::SourceError;
 use crate::engine::Outcome;
@@ -97,10 +95,30 @@ impl Progress {
 
 /// Runs `plainly check`.
 pub fn run(args: CheckArgs) -> i32 {
-    let engine = match load_engine(&args.common) {
-        Ok(e) => e,
-        Err(code) => return code,
+    let implied = args.paths.is_empty();
+    let paths = if implied {
+        vec![".".to_string()]
+    } else {
+        args.paths.clone()
     };
+    // The folders are walked while the phrasebooks load.
+    let walk = |config: &_, phrasebook_files: &_| {
+        crate::walk::inputs(
+            &paths,
+            args.stdin_name.as_deref(),
+            config,
+            phrasebook_files,
+            implied,
+        )
+    };
+    let (engine, (inputs, walk_errors)) =
+        match crate::engine::Engine::load_beside(&args.common.setup(), walk) {
+            Ok(loaded) => loaded,
+            Err(errors) => {
+                print_errors(&errors);
+                return EXIT_ERROR;
+            }
+        };
     let mut baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
@@ -116,19 +134,6 @@ pub fn run(args: CheckArgs) -> i32 {
         )]);
         return EXIT_ERROR;
     }
-    let implied = args.paths.is_empty();
-    let paths = if implied {
-        vec![".".to_string()]
-    } else {
-        args.paths.clone()
-    };
-    let (inputs, walk_errors) = crate::walk::inputs(
-        &paths,
-        args.stdin_name.as_deref(),
-        &engine.config,
-        &engine.phrasebook_files,
-        implied,
-    );
     print_errors(&walk_errors);
     let fail_on = args.fail_on.or(engine.config.fail_on).unwrap_or_default();
     let mut options = ReportOptions::new(&engine, stdout_color());
