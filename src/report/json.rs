@@ -151,65 +151,67 @@ impl JsonFinding<'_> {
 /// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`,
 /// `\\` and the control characters only, these with their short escapes
 /// where JSON has one, else as `\u00XX` in lower-case hex. The bytes are
-/// tested eight at a time (a string shorter than a word, a byte at a time),
-/// and a word that holds an escape says where: runs between escapes are
-/// copied whole. A finding's strings are short
+/// tested eight at a time (the last few padded to a word), and a word that
+/// holds an escape says where: runs between escapes are copied whole. A
+/// finding's strings are short
 /// (a path, a term, a message that quotes the term), too short for a
 /// vector pass to pay for its set-up.
 fn json_string(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     buf.reserve(bytes.len() + 2);
     buf.push(b'"');
+    // Bytes before `run` are written.
     let mut run = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let word =
-            |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap_or([0; 8]));
-        let at = if i + 8 <= bytes.len() {
-            let mask = escapes(word(i));
-            if mask == 0 {
-                i += 8;
-                continue;
-            }
-            i + (mask.trailing_zeros() / 8) as usize
-        } else if bytes.len() >= 8 {
-            // The string's last word, shifted so that it starts at `i`, and
-            // padded with bytes that need no escape.
-            let tested = 8 * (i - (bytes.len() - 8)) as u32;
-            let pad = u64::from_ne_bytes([b'a'; 8]);
-            let rest = (word(bytes.len() - 8) >> tested) | (pad << (64 - tested));
-            let mask = escapes(rest);
-            if mask == 0 {
-                break;
-            }
-            i + (mask.trailing_zeros() / 8) as usize
-        } else {
-            match bytes[i..].iter().position(|&b| needs_escape(b)) {
-                Some(k) => i + k,
-                None => break,
-            }
-        };
-        let b = bytes[at];
-        buf.extend_from_slice(&bytes[run..at]);
-        match b {
-            b'"' | b'\\' => buf.extend_from_slice(&[b'\\', b]),
-            0x08 => buf.extend_from_slice(b"\\b"),
-            0x0c => buf.extend_from_slice(b"\\f"),
-            b'\n' => buf.extend_from_slice(b"\\n"),
-            b'\r' => buf.extend_from_slice(b"\\r"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                buf.extend_from_slice(b"\\u00");
-                buf.push(HEX[usize::from(b >> 4)]);
-                buf.push(HEX[usize::from(b & 0xf)]);
+    // A flag can be false only above a true one (see [`escapes`]), so each
+    // flag is checked against the byte before it is escaped.
+    let mut escape_flagged = |buf: &mut Vec<u8>, mut mask: u64, base: usize| {
+        while mask != 0 {
+            let at = base + (mask.trailing_zeros() / 8) as usize;
+            mask &= mask - 1;
+            if at < bytes.len() && needs_escape(bytes[at]) {
+                buf.extend_from_slice(&bytes[run..at]);
+                escape(buf, bytes[at]);
+                run = at + 1;
             }
         }
-        run = at + 1;
-        i = at + 1;
+    };
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    for (k, word) in words.enumerate() {
+        let mask = escapes(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+        if mask != 0 {
+            escape_flagged(buf, mask, 8 * k);
+        }
+    }
+    if !tail.is_empty() {
+        // The last bytes, padded with bytes that need no escape.
+        let mut last = [b'a'; 8];
+        last[..tail.len()].copy_from_slice(tail);
+        let mask = escapes(u64::from_le_bytes(last));
+        if mask != 0 {
+            escape_flagged(buf, mask, bytes.len() - tail.len());
+        }
     }
     buf.extend_from_slice(&bytes[run..]);
     buf.push(b'"');
+}
+
+/// Appends the JSON escape of `b`, a byte that [`needs_escape`].
+fn escape(buf: &mut Vec<u8>, b: u8) {
+    match b {
+        b'"' | b'\\' => buf.extend_from_slice(&[b'\\', b]),
+        0x08 => buf.extend_from_slice(b"\\b"),
+        0x0c => buf.extend_from_slice(b"\\f"),
+        b'\n' => buf.extend_from_slice(b"\\n"),
+        b'\r' => buf.extend_from_slice(b"\\r"),
+        b'\t' => buf.extend_from_slice(b"\\t"),
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            buf.extend_from_slice(b"\\u00");
+            buf.push(HEX[usize::from(b >> 4)]);
+            buf.push(HEX[usize::from(b & 0xf)]);
+        }
+    }
 }
 
 /// Whether JSON needs `b` escaped: a control character, `"` or `\\`.
