@@ -86,54 +86,51 @@ pub struct Location {
     pub decoded_part: Option<usize>,
 }
 
-/// Turns byte ranges of a document's sources into [`Location`]s, indexing each
-/// source's lines once, on first use.
+/// Turns byte ranges of a document's sources into [`Location`]s. Findings
+/// come in text order, so each position is counted on from the one before
+/// (lines by their line feeds, columns by code points since the last one):
+/// every byte is counted about once. A position before the one before is
+/// looked up in a line index, built on first need.
 pub struct Locator<'d> {
     sources: &'d [crate::document::Source],
     indexes: Vec<std::sync::OnceLock<LineIndex>>,
-    /// The last start located (source, offset, position): findings come in
-    /// text order, so the next column is counted on from there instead of
-    /// from the start of a long line.
-    last: std::cell::Cell<Option<(usize, usize, LineCol)>>,
+    /// Per source, the last start located and its position (at first, the
+    /// start of the text).
+    cursors: Vec<std::cell::Cell<(usize, LineCol)>>,
 }
 
 impl<'d> Locator<'d> {
     pub fn new(sources: &'d [crate::document::Source]) -> Self {
+        let first = (0, LineCol { line: 1, column: 1 });
         Locator {
             sources,
             indexes: sources.iter().map(|_| std::sync::OnceLock::new()).collect(),
-            last: std::cell::Cell::new(None),
+            cursors: sources
+                .iter()
+                .map(|_| std::cell::Cell::new(first))
+                .collect(),
         }
     }
 
     /// The location of `range` in source `source`.
     pub fn locate(&self, source: usize, range: std::ops::Range<usize>) -> Location {
         let text = &self.sources[source].text;
-        let ix = self.indexes[source].get_or_init(|| LineIndex::new(text));
-        let start = match self.last.get() {
-            Some((s, at, lc))
-                if s == source
-                    && at <= range.start
-                    && ix.line_of(range.start) + 1 == lc.line
-                    && text.is_char_boundary(range.start) =>
-            {
-                LineCol {
-                    line: lc.line,
-                    column: lc.column + text[at..range.start].chars().count(),
-                }
-            }
-            _ => ix.line_col(text, range.start),
+        let index = || self.indexes[source].get_or_init(|| LineIndex::new(text));
+        let (from, at) = self.cursors[source].get();
+        let start = if from <= range.start && text.is_char_boundary(range.start) {
+            let start = count_on(text, from, at, range.start);
+            self.cursors[source].set((range.start, start));
+            start
+        } else {
+            index().line_col(text, range.start)
         };
-        if text.is_char_boundary(range.start) {
-            self.last.set(Some((source, range.start, start)));
-        }
-        // A match within one line: count only its own characters.
-        let end = match text.get(range.clone()) {
-            Some(m) if !m.contains('\n') => LineCol {
-                line: start.line,
-                column: start.column + m.chars().count(),
-            },
-            _ => ix.line_col(text, range.end),
+        let end = if range.start <= range.end
+            && text.is_char_boundary(range.start)
+            && text.is_char_boundary(range.end)
+        {
+            count_on(text, range.start, start, range.end)
+        } else {
+            index().line_col(text, range.end)
         };
         Location {
             line: start.line,
@@ -149,6 +146,22 @@ impl<'d> Locator<'d> {
     /// The source text of `range`.
     pub fn text(&self, source: usize, range: std::ops::Range<usize>) -> &'d str {
         self.sources[source].text.get(range).unwrap_or("")
+    }
+}
+
+/// The position of byte `to` of `text`, counted on from byte `from` at
+/// position `at` (`from <= to`, both at character boundaries).
+fn count_on(text: &str, from: usize, at: LineCol, to: usize) -> LineCol {
+    let gap = &text[from..to];
+    match memchr::memrchr(b'\n', gap.as_bytes()) {
+        None => LineCol {
+            line: at.line,
+            column: at.column + gap.chars().count(),
+        },
+        Some(last) => LineCol {
+            line: at.line + memchr::memchr_iter(b'\n', gap.as_bytes()).count(),
+            column: gap[last + 1..].chars().count() + 1,
+        },
     }
 }
 
@@ -200,10 +213,22 @@ mod tests {
             .collect();
         for order in [&offsets, &backwards, &zigzag] {
             let locator = Locator::new(&sources);
-            for &at in order.iter() {
-                let l = locator.locate(0, at..at);
+            for (k, &at) in order.iter().enumerate() {
+                // Ends on the same line, on a later line, and at the text's end.
+                let end = offsets
+                    .iter()
+                    .copied()
+                    .filter(|&e| e >= at)
+                    .nth(k % 9)
+                    .unwrap_or(text.len());
+                let l = locator.locate(0, at..end);
                 let want = ix.line_col(text, at);
-                assert_eq!((l.line, l.column), (want.line, want.column), "at {at}");
+                let want_end = ix.line_col(text, end);
+                assert_eq!(
+                    (l.line, l.column, l.end_line, l.end_column),
+                    (want.line, want.column, want_end.line, want_end.column),
+                    "at {at}..{end}"
+                );
             }
         }
     }
