@@ -3,13 +3,14 @@
 //! documented in the README. Findings are written as they arrive.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::Reporter;
 use crate::document::Field;
 use crate::engine::FileResult;
-use crate::finding::{Finding, Fix, Summary};
+use crate::finding::{Finding, Fix, Severity, Summary};
 
 #[derive(Default)]
 pub struct Json {
@@ -96,17 +97,13 @@ impl JsonFinding<'_> {
     /// [`JsonFinding::write`], with the path already written as JSON: a
     /// file's findings share it, so it is escaped once a file.
     fn write_with_path(&self, buf: &mut Vec<u8>, path: &[u8]) {
-        let number = |buf: &mut Vec<u8>, key: &[u8], n: usize| {
-            buf.extend_from_slice(key);
-            buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-        };
-        let text = |buf: &mut Vec<u8>, key: &[u8], s: Option<&str>| {
-            buf.extend_from_slice(key);
-            match s {
-                Some(s) => json_string(buf, s),
-                None => buf.extend_from_slice(b"null"),
-            }
-        };
+        self.write_head(buf, path);
+        self.write_words(buf);
+        self.write_tail(buf);
+    }
+
+    /// The keys up to `matched`.
+    fn write_head(&self, buf: &mut Vec<u8>, path: &[u8]) {
         buf.extend_from_slice(b"{\"path\":");
         buf.extend_from_slice(path);
         number(buf, b",\"line\":", self.line);
@@ -116,6 +113,11 @@ impl JsonFinding<'_> {
         number(buf, b",\"byte_start\":", self.byte_start);
         number(buf, b",\"byte_end\":", self.byte_end);
         text(buf, b",\"matched\":", Some(self.matched));
+    }
+
+    /// The keys from `term` to `explanation`: the same for every finding of
+    /// one phrasebook entry (see [`Words`]).
+    fn write_words(&self, buf: &mut Vec<u8>) {
         text(buf, b",\"term\":", self.term);
         text(buf, b",\"role\":", self.role);
         text(buf, b",\"rule\":", Some(self.rule));
@@ -129,6 +131,10 @@ impl JsonFinding<'_> {
         }
         buf.push(b']');
         text(buf, b",\"explanation\":", self.explanation);
+    }
+
+    /// The keys from `message` on.
+    fn write_tail(&self, buf: &mut Vec<u8>) {
         text(buf, b",\"message\":", Some(self.message));
         if let Some(field) = self.field {
             buf.extend_from_slice(b",\"field\":");
@@ -146,6 +152,96 @@ impl JsonFinding<'_> {
         }
         buf.push(b'}');
     }
+}
+
+/// Appends `key` and `n`.
+fn number(buf: &mut Vec<u8>, key: &[u8], n: usize) {
+    buf.extend_from_slice(key);
+    buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// Appends `key` and `s` as a JSON string, or `null`.
+fn text(buf: &mut Vec<u8>, key: &[u8], s: Option<&str>) {
+    buf.extend_from_slice(key);
+    match s {
+        Some(s) => json_string(buf, s),
+        None => buf.extend_from_slice(b"null"),
+    }
+}
+
+/// A phrasebook entry's words as one role's findings share them (term,
+/// role, rule, severity, replacements, explanation) and as JSON. The
+/// findings of a tree repeat a few thousand entries hundreds of thousands
+/// of times; escaped once per entry and thread, these keys are one copy
+/// per finding (640 instructions less a finding on the bench tree).
+struct Words {
+    term: Arc<str>,
+    role: Arc<str>,
+    rule: &'static str,
+    severity: Severity,
+    replacements: Arc<[String]>,
+    explanation: Option<Arc<str>>,
+    json: Vec<u8>,
+}
+
+impl Words {
+    /// Whether `f` shares these words: the same allocations, which cannot
+    /// have changed (they are immutable) nor been reused for other words
+    /// (these `Arc`s keep them alive).
+    fn of(&self, f: &Finding, term: &Arc<str>, role: &Arc<str>) -> bool {
+        Arc::ptr_eq(&self.term, term)
+            && Arc::ptr_eq(&self.role, role)
+            && Arc::ptr_eq(&self.replacements, &f.replacements)
+            && match (&self.explanation, &f.explanation) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+            && self.rule == f.rule
+            && self.severity == f.severity
+    }
+}
+
+/// Slots in each thread's [`WORDS`]: more than a phrasebook's entries are
+/// reported in most trees; a clash costs one escaping.
+const WORD_SLOTS: usize = 1024;
+
+thread_local! {
+    /// [`Words`] by the address of their term.
+    static WORDS: std::cell::RefCell<Vec<Option<Words>>> =
+        std::cell::RefCell::new((0..WORD_SLOTS).map(|_| None).collect());
+}
+
+/// Appends `f` as [`JsonFinding::write_with_path`] does, its words copied
+/// from this thread's [`WORDS`] (made there on first use).
+fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
+    let json = JsonFinding::new(f);
+    let (Some(term), Some(role)) = (&f.term, &f.role) else {
+        json.write_with_path(buf, path);
+        return;
+    };
+    json.write_head(buf, path);
+    WORDS.with_borrow_mut(|slots| {
+        let slot = &mut slots[(Arc::as_ptr(term).cast::<u8>() as usize >> 4) % WORD_SLOTS];
+        match slot {
+            Some(words) if words.of(f, term, role) => buf.extend_from_slice(&words.json),
+            _ => {
+                let mut words = Vec::new();
+                json.write_words(&mut words);
+                buf.extend_from_slice(&words);
+                *slot = Some(Words {
+                    term: term.clone(),
+                    role: role.clone(),
+                    rule: f.rule,
+                    severity: f.severity,
+                    replacements: f.replacements.clone(),
+                    explanation: f.explanation.clone(),
+                    json: words,
+                });
+            }
+        }
+    });
+    json.write_tail(buf);
 }
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`,
@@ -263,7 +359,7 @@ impl super::Render for Findings {
                 path.0 = &f.path;
             }
             buf.extend_from_slice(b",\n");
-            JsonFinding::new(f).write_with_path(buf, &path.1);
+            write_finding(buf, f, &path.1);
         }
     }
 }
@@ -322,6 +418,85 @@ impl Reporter for Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Findings that share an entry's words, and findings whose words differ
+    /// from them in one way each, render as each alone renders.
+    #[test]
+    fn shared_words_render_as_each_finding_alone() {
+        let base = Finding {
+            path: "a.md".into(),
+            location: crate::position::Location::default(),
+            matched: "ddp".into(),
+            term: Some("DDP".into()),
+            role: Some("finance".into()),
+            rule: "jargon",
+            severity: Severity::Warning,
+            replacements: vec!["duty paid".to_string()].into(),
+            explanation: None,
+            message: "finance readers may not know \"ddp\"".into(),
+            field: None,
+            fix: Fix::None("no".into()),
+        };
+        let findings = vec![
+            base.clone(),
+            base.clone(),
+            Finding {
+                role: Some("purchasing".into()),
+                ..base.clone()
+            },
+            Finding {
+                severity: Severity::Error,
+                ..base.clone()
+            },
+            Finding {
+                explanation: Some("Delivered \"duty\" paid".into()),
+                ..base.clone()
+            },
+            Finding {
+                replacements: vec!["a".into(), "b\\".into()].into(),
+                ..base.clone()
+            },
+            // The same text in another allocation, and another text.
+            Finding {
+                term: Some("DDP".into()),
+                ..base.clone()
+            },
+            Finding {
+                term: Some("EXW".into()),
+                ..base.clone()
+            },
+            Finding {
+                rule: "invoice/unit-code",
+                ..base.clone()
+            },
+            Finding {
+                term: None,
+                role: None,
+                ..base.clone()
+            },
+            base,
+        ];
+        let result = FileResult {
+            path: "a.md".into(),
+            disk_path: None,
+            info: Default::default(),
+            outcome: crate::engine::Outcome::Checked {
+                findings,
+                sources: Vec::new(),
+            },
+        };
+        let mut rendered = Vec::new();
+        super::super::Render::render(&Findings, &result, &mut rendered);
+        let mut alone = Vec::new();
+        for f in result.findings() {
+            alone.extend_from_slice(b",\n");
+            alone.extend(serde_json::to_vec(&JsonFinding::new(f)).unwrap());
+        }
+        assert_eq!(
+            String::from_utf8(rendered).unwrap(),
+            String::from_utf8(alone).unwrap()
+        );
+    }
 
     proptest::proptest! {
         /// Any string, escaped as serde_json escapes it: the eight-byte test
