@@ -136,6 +136,11 @@ impl JsonFinding<'_> {
     /// The keys from `message` on.
     fn write_tail(&self, buf: &mut Vec<u8>) {
         text(buf, b",\"message\":", Some(self.message));
+        self.write_rest(buf);
+    }
+
+    /// The keys after `message`.
+    fn write_rest(&self, buf: &mut Vec<u8>) {
         if let Some(field) = self.field {
             buf.extend_from_slice(b",\"field\":");
             // Into memory, from plain strings: cannot fail.
@@ -182,6 +187,53 @@ struct Words {
     replacements: Arc<[String]>,
     explanation: Option<Arc<str>>,
     json: Vec<u8>,
+    /// The first finding's message around its `matched` (a jargon message
+    /// quotes the match between words of the entry's), raw and escaped.
+    message: Option<MessageParts>,
+}
+
+/// A message as `before` + the match + `after`.
+struct MessageParts {
+    before: String,
+    after: String,
+    /// `before` and `after` escaped, without quotes.
+    json: (Vec<u8>, Vec<u8>),
+}
+
+impl MessageParts {
+    /// The parts of `message` around the first `matched` in it.
+    fn new(message: &str, matched: &str) -> Option<MessageParts> {
+        let at = message.find(matched)?;
+        let (before, after) = (&message[..at], &message[at + matched.len()..]);
+        let escaped = |s: &str| {
+            let mut json = Vec::with_capacity(s.len());
+            escape_str(&mut json, s);
+            json
+        };
+        Some(MessageParts {
+            before: before.to_string(),
+            after: after.to_string(),
+            json: (escaped(before), escaped(after)),
+        })
+    }
+
+    /// Appends `message` as a JSON string when it is `before` + `matched` +
+    /// `after`: escaping works byte by byte, so the parts' escapes joined
+    /// are the message's. Returns false, having appended nothing, if not.
+    fn write(&self, buf: &mut Vec<u8>, message: &str, matched: &str) -> bool {
+        let fits = message.len() == self.before.len() + matched.len() + self.after.len()
+            && message.starts_with(&self.before)
+            && message.ends_with(&self.after)
+            && message[self.before.len()..].starts_with(matched);
+        if fits {
+            buf.push(b'"');
+            buf.extend_from_slice(&self.json.0);
+            escape_str(buf, matched);
+            buf.extend_from_slice(&self.json.1);
+            buf.push(b'"');
+        }
+        fits
+    }
 }
 
 impl Words {
@@ -223,13 +275,12 @@ fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
     json.write_head(buf, path);
     WORDS.with_borrow_mut(|slots| {
         let slot = &mut slots[(Arc::as_ptr(term).cast::<u8>() as usize >> 4) % WORD_SLOTS];
-        match slot {
-            Some(words) if words.of(f, term, role) => buf.extend_from_slice(&words.json),
+        let words = match slot {
+            Some(words) if words.of(f, term, role) => words,
             _ => {
                 let mut words = Vec::new();
                 json.write_words(&mut words);
-                buf.extend_from_slice(&words);
-                *slot = Some(Words {
+                slot.insert(Words {
                     term: term.clone(),
                     role: role.clone(),
                     rule: f.rule,
@@ -237,11 +288,21 @@ fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
                     replacements: f.replacements.clone(),
                     explanation: f.explanation.clone(),
                     json: words,
-                });
+                    message: MessageParts::new(&f.message, &f.matched),
+                })
             }
+        };
+        buf.extend_from_slice(&words.json);
+        buf.extend_from_slice(b",\"message\":");
+        let written = words
+            .message
+            .as_ref()
+            .is_some_and(|m| m.write(buf, &f.message, &f.matched));
+        if !written {
+            json_string(buf, &f.message);
         }
     });
-    json.write_tail(buf);
+    json.write_rest(buf);
 }
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`,
@@ -253,9 +314,15 @@ fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
 /// (a path, a term, a message that quotes the term), too short for a
 /// vector pass to pay for its set-up.
 fn json_string(buf: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    buf.reserve(bytes.len() + 2);
+    buf.reserve(s.len() + 2);
     buf.push(b'"');
+    escape_str(buf, s);
+    buf.push(b'"');
+}
+
+/// Appends `s` escaped as in [`json_string`], without the quotes.
+fn escape_str(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
     // Bytes before `run` are written.
     let mut run = 0;
     // A flag can be false only above a true one (see [`escapes`]), so each
@@ -289,7 +356,6 @@ fn json_string(buf: &mut Vec<u8>, s: &str) {
         }
     }
     buf.extend_from_slice(&bytes[run..]);
-    buf.push(b'"');
 }
 
 /// Appends the JSON escape of `b`, a byte that [`needs_escape`].
@@ -433,13 +499,39 @@ mod tests {
             severity: Severity::Warning,
             replacements: vec!["duty paid".to_string()].into(),
             explanation: None,
-            message: "finance readers may not know \"ddp\"".into(),
+            message: "finance readers may not know \"ddp\": write \"duty paid\"".into(),
             field: None,
             fix: Fix::None("no".into()),
+        };
+        // Messages around another match, around none, and with the match
+        // elsewhere, of the same entry.
+        let with_message = |matched: &str, message: &str| Finding {
+            matched: matched.into(),
+            message: message.into(),
+            ..base.clone()
         };
         let findings = vec![
             base.clone(),
             base.clone(),
+            with_message(
+                "DDP",
+                "finance readers may not know \"DDP\": write \"duty paid\"",
+            ),
+            with_message(
+                "d\"p\n",
+                "finance readers may not know \"d\"p\n\": write \"duty paid\"",
+            ),
+            with_message("DDP", "DDP is not explained"),
+            with_message(
+                "DDP",
+                "finance readers may not know \"DDP\": write \"duty paix\"",
+            ),
+            with_message(
+                "DDP",
+                "Finance readers may not know \"DDP\": write \"duty paid\"",
+            ),
+            with_message("DDP", "finance readers may not know \"DDP\""),
+            with_message("", "finance readers"),
             Finding {
                 role: Some("purchasing".into()),
                 ..base.clone()
