@@ -12,7 +12,7 @@ use clap::Args;
 use super::{Common, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Out, print_errors, stdout_color};
 use crate::baseline::{Baseline, Recorder, line_text};
 use crate::diagnostic::SourceError;
-use crate::engine::Outcome;
+use crate::engine::{Engine, Outcome};
 use crate::finding::{FailOn, Finding, Summary};
 use crate::fix;
 use crate::report::{self, OutputFormat, ReportOptions};
@@ -101,7 +101,6 @@ pub fn run(args: CheckArgs) -> i32 {
     } else {
         args.paths.clone()
     };
-    // The folders are walked while the phrasebooks load.
     let walk = |config: &_, phrasebook_files: &_| {
         crate::walk::inputs(
             &paths,
@@ -111,14 +110,24 @@ pub fn run(args: CheckArgs) -> i32 {
             implied,
         )
     };
-    let (engine, (inputs, walk_errors)) =
-        match crate::engine::Engine::load_beside(&args.common.setup(), walk) {
-            Ok(loaded) => loaded,
-            Err(errors) => {
-                print_errors(&errors);
-                return EXIT_ERROR;
-            }
-        };
+    // Folders are walked while the phrasebooks load; files alone are named
+    // quicker than a thread for them starts.
+    let setup = args.common.setup();
+    let loaded = if paths.iter().any(|p| std::path::Path::new(p).is_dir()) {
+        Engine::load_beside(&setup, walk)
+    } else {
+        Engine::load(&setup).map(|engine| {
+            let inputs = walk(&engine.config, &engine.phrasebook_files);
+            (engine, inputs)
+        })
+    };
+    let (engine, (inputs, walk_errors)) = match loaded {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            print_errors(&errors);
+            return EXIT_ERROR;
+        }
+    };
     let mut baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
