@@ -93,7 +93,8 @@ impl Progress {
     }
 }
 
-/// Runs `plainly check`.
+/// Runs `plainly check`, for the binary: the process is expected to end
+/// after it (the catalog is left for the exit to free).
 pub fn run(args: CheckArgs) -> i32 {
     let implied = args.paths.is_empty();
     let paths = if implied {
