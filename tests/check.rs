@@ -524,6 +524,31 @@ fn loaded_phrasebook_is_not_checked_as_a_document() {
     assert!(out.contains("notes/copy.yaml"), "{out}");
 }
 
+/// The walk knows a loaded phrasebook by its path as listed, so one whose
+/// file name is not UTF-8 is left out too (known by its display name, it
+/// was checked as a document).
+#[cfg(unix)]
+#[test]
+fn loaded_phrasebook_with_a_non_utf8_name_is_not_checked_as_a_document() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tree(&[("doc.md", "We deliver DDP.\n")]);
+    let books = dir.path().join("books");
+    std::fs::create_dir(&books).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"w\xffx.yml");
+    std::fs::write(books.join(name), BOOK).unwrap();
+    let out = check_concise(
+        dir.path(),
+        &[
+            "--no-config",
+            "--no-default-phrasebooks",
+            "--phrasebook",
+            "books",
+        ],
+    );
+    assert!(out.contains("doc.md"), "{out}");
+    assert!(!out.contains(".yml"), "{out}");
+}
+
 #[test]
 fn a_web_address_is_not_prose_in_any_case() {
     let book = "role: purchasing\nterms:\n  - term: MOQ\n    replacement: smallest order\n";
