@@ -94,8 +94,8 @@ pub struct Location {
 pub struct Locator<'d> {
     sources: &'d [crate::document::Source],
     indexes: Vec<std::sync::OnceLock<LineIndex>>,
-    /// Per source, the last start located and its position (at first, the
-    /// start of the text).
+    /// Per source, the last start located (on a character boundary) and
+    /// its position; at first, the start of the text.
     cursors: Vec<std::cell::Cell<(usize, LineCol)>>,
 }
 
@@ -117,13 +117,16 @@ impl<'d> Locator<'d> {
         let text = &self.sources[source].text;
         let index = || self.indexes[source].get_or_init(|| LineIndex::new(text));
         let (from, at) = self.cursors[source].get();
-        let start = if from <= range.start && text.is_char_boundary(range.start) {
-            let start = count_on(text, from, at, range.start);
-            self.cursors[source].set((range.start, start));
-            start
+        let on_boundary = text.is_char_boundary(range.start);
+        let start = if from <= range.start && on_boundary {
+            count_on(text, from, at, range.start)
         } else {
             index().line_col(text, range.start)
         };
+        // Counted on from here next, even after a step back.
+        if on_boundary {
+            self.cursors[source].set((range.start, start));
+        }
         let end = if range.start <= range.end
             && text.is_char_boundary(range.start)
             && text.is_char_boundary(range.end)
