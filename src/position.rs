@@ -127,10 +127,7 @@ impl<'d> Locator<'d> {
         if on_boundary {
             self.cursors[source].set((range.start, start));
         }
-        let end = if range.start <= range.end
-            && text.is_char_boundary(range.start)
-            && text.is_char_boundary(range.end)
-        {
+        let end = if range.start <= range.end && on_boundary && text.is_char_boundary(range.end) {
             count_on(text, range.start, start, range.end)
         } else {
             index().line_col(text, range.end)
