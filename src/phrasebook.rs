@@ -265,13 +265,7 @@ pub fn load_bundled_yaml() -> Result<Vec<Phrasebook>, Vec<SourceError>> {
     }
 }
 
-/// Loads a phrasebook file, or every `*.yaml`/`*.yml` file in a folder
-/// (recursively, sorted by path so that merge order is stable).
-pub fn load_path(path: &Path) -> Result<Vec<Phrasebook>, Vec<SourceError>> {
-    load_files(&phrasebook_files(path).map_err(|e| vec![e])?)
-}
-
-/// Loads phrasebook files, as [`phrasebook_files`] lists them.
+/// Loads phrasebook files, as [`phrasebook_files`] lists them for a path.
 pub fn load_files(files: &[PathBuf]) -> Result<Vec<Phrasebook>, Vec<SourceError>> {
     let mut books = Vec::new();
     let mut errors = Vec::new();
@@ -296,7 +290,8 @@ pub fn load_files(files: &[PathBuf]) -> Result<Vec<Phrasebook>, Vec<SourceError>
     }
 }
 
-/// The phrasebook files a path names: itself, or the YAML files below it.
+/// The phrasebook files a path names: itself, or every `*.yaml`/`*.yml`
+/// file below it (sorted by path, so that merge order is stable).
 pub fn phrasebook_files(path: &Path) -> Result<Vec<PathBuf>, SourceError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
