@@ -302,6 +302,14 @@ impl Document {
             self.segments.push(seg);
         }
     }
+
+    /// [`Document::push`] for a segment its reader goes on building into:
+    /// a copy of it is added unless it is blank.
+    pub fn push_copy(&mut self, seg: &Segment) {
+        if !seg.is_blank() {
+            self.segments.push(seg.clone());
+        }
+    }
 }
 
 #[cfg(test)]

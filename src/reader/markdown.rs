@@ -104,9 +104,7 @@ pub fn read(src: &str) -> Result<Document, ReadError> {
 /// the right size for each buffer (growing a fresh segment's text and
 /// pieces reallocated them about five times a segment).
 fn flush(doc: &mut Document, seg: &mut Segment) {
-    if !seg.is_blank() {
-        doc.segments.push(seg.clone());
-    }
+    doc.push_copy(seg);
     seg.clear();
 }
 
