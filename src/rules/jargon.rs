@@ -445,11 +445,11 @@ pub fn match_case(
     }
     let mut words = matched.split_whitespace();
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
-    // The first word first: most matches are lower case, and this spares
-    // them a walk through every word.
-    let title = words.clone().next().is_some_and(capital)
-        && words.clone().nth(1).is_some()
-        && words.all(capital);
+    // A match starts with a letter, not white space: its first character
+    // is its first word's, and tells most matches (lower case) without
+    // splitting them.
+    let title =
+        capital(matched.trim_start()) && words.clone().nth(1).is_some() && words.all(capital);
     if title && !spelling_upper {
         return replacement
             .split(' ')
