@@ -31,6 +31,9 @@ pub struct Shared {
     pub term: Arc<str>,
     pub replacements: Arc<[String]>,
     pub explanation: Option<Arc<str>>,
+    /// The words of the entry's message before and after the match, made
+    /// by the jargon rule on the entry's first finding.
+    pub message: std::sync::OnceLock<(Box<str>, Box<str>)>,
 }
 
 /// Which role entry a needle stands for.
@@ -101,6 +104,7 @@ impl Catalog {
                     term: e.term.as_str().into(),
                     replacements: e.replacements.as_slice().into(),
                     explanation: e.explanation.as_deref().map(Arc::from),
+                    message: std::sync::OnceLock::new(),
                 })
                 .collect();
         }

@@ -218,7 +218,12 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     severity: entry.severity,
                     replacements: shared.replacements.clone(),
                     explanation: shared.explanation.clone(),
-                    message: message(matched, &role.id, entry),
+                    message: {
+                        let (before, after) = shared
+                            .message
+                            .get_or_init(|| message_words(&role.id, entry));
+                        [before, matched, after].concat()
+                    },
                     field: seg.field.clone(),
                     fix,
                 }
@@ -264,52 +269,38 @@ fn explained(seg: &Segment, range: &Range<usize>) -> bool {
             .any(|l| l.start <= range.start && range.end <= l.end)
 }
 
-/// The finding's message. Joined with `concat` (one allocation of the
-/// right size) rather than `format!`: it is made for every finding.
-fn message(matched: &str, role: &str, entry: &Entry) -> String {
-    match (entry.policy, entry.replacements.as_slice()) {
-        (Policy::Explain, [one, ..]) => [
-            "\"",
-            matched,
-            "\" is not explained at its first use for ",
-            role,
-            " readers: add \"(",
-            one,
-            ")\" or link it to the glossary",
-        ]
-        .concat(),
-        (Policy::Explain, []) => [
-            "\"",
-            matched,
-            "\" is not explained at its first use for ",
-            role,
-            " readers: explain it in parentheses or link it to the glossary",
-        ]
-        .concat(),
-        (_, []) => [
-            role,
-            " readers may not know \"",
-            matched,
-            "\": explain it in plain words",
-        ]
-        .concat(),
-        (_, [one]) => [
-            role,
-            " readers may not know \"",
-            matched,
-            "\": write \"",
-            one,
-            "\"",
-        ]
-        .concat(),
-        (_, many) => format!(
-            "{role} readers may not know \"{matched}\": write {}",
-            many.iter()
-                .map(|r| format!("\"{r}\""))
-                .collect::<Vec<_>>()
-                .join(" or ")
+/// The words of an entry's message before and after the match (the
+/// message quotes it): the same for all of the entry's findings, so made
+/// once an entry and joined around each match.
+fn message_words(role: &str, entry: &Entry) -> (Box<str>, Box<str>) {
+    let not_known = || format!("{role} readers may not know \"");
+    let (before, after) = match (entry.policy, entry.replacements.as_slice()) {
+        (Policy::Explain, [one, ..]) => (
+            "\"".to_string(),
+            format!(
+                "\" is not explained at its first use for {role} readers: add \"({one})\" or link it to the glossary"
+            ),
         ),
-    }
+        (Policy::Explain, []) => (
+            "\"".to_string(),
+            format!(
+                "\" is not explained at its first use for {role} readers: explain it in parentheses or link it to the glossary"
+            ),
+        ),
+        (_, []) => (not_known(), "\": explain it in plain words".to_string()),
+        (_, [one]) => (not_known(), format!("\": write \"{one}\"")),
+        (_, many) => (
+            not_known(),
+            format!(
+                "\": write {}",
+                many.iter()
+                    .map(|r| format!("\"{r}\""))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        ),
+    };
+    (before.into(), after.into())
 }
 
 /// The safe fix for an occurrence, or why there is none. Safe means: every
@@ -590,6 +581,53 @@ mod tests {
         assert!(check("we deliver DDP (delivered duty paid)", "DDP", "duty paid").is_some());
         assert!(check("ask for an RMA now", "RMA", "exchange").is_none());
         assert!(check("a RSTK fee applies", "RSTK fee", "return charge").is_none());
+    }
+
+    #[test]
+    fn messages_quote_the_match_between_the_entry_s_words() {
+        let entry = |policy: Policy, replacements: &[&str]| Entry {
+            term: "DDP".into(),
+            variants: Vec::new(),
+            replacements: replacements.iter().map(|r| r.to_string()).collect(),
+            explanation: None,
+            policy,
+            case_sensitive: false,
+            severity: crate::finding::Severity::Warning,
+            examples: Default::default(),
+            origin: crate::phrasebook::Origin {
+                path: "b.yaml".into(),
+                line: 1,
+            },
+        };
+        let message = |e: &Entry| {
+            let (before, after) = message_words("finance", e);
+            [&*before, "ddp", &*after].concat()
+        };
+        let cases = [
+            (
+                entry(Policy::Explain, &["duty paid"]),
+                "\"ddp\" is not explained at its first use for finance readers: add \"(duty paid)\" or link it to the glossary",
+            ),
+            (
+                entry(Policy::Explain, &[]),
+                "\"ddp\" is not explained at its first use for finance readers: explain it in parentheses or link it to the glossary",
+            ),
+            (
+                entry(Policy::Replace, &[]),
+                "finance readers may not know \"ddp\": explain it in plain words",
+            ),
+            (
+                entry(Policy::Replace, &["duty paid"]),
+                "finance readers may not know \"ddp\": write \"duty paid\"",
+            ),
+            (
+                entry(Policy::Replace, &["duty paid", "delivered"]),
+                "finance readers may not know \"ddp\": write \"duty paid\" or \"delivered\"",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(message(&e), want);
+        }
     }
 
     #[test]
