@@ -370,14 +370,29 @@ impl Batch {
     /// step: a document's segments are known before they are scanned.
     pub fn with_capacity(bytes: usize, texts: usize) -> Self {
         let mut batch = Batch::default();
+        batch.reserve(bytes, texts);
+        batch
+    }
+
+    /// Empties the batch and makes room as [`Batch::with_capacity`] does:
+    /// a batch kept for the next document grows only when it is larger.
+    pub fn reserve(&mut self, bytes: usize, texts: usize) {
+        self.clear();
+        // A batch that grew for one long text (a batch of its own) gives
+        // the memory back.
+        if self.folded.bytes.capacity() > 4 * BATCH_BYTES
+            || self.raw.capacity() > BATCH_BYTES
+            || self.candidates.capacity() > BATCH_BYTES
+        {
+            *self = Batch::default();
+        }
         // Each text is followed by a line feed.
-        batch.folded.bytes.reserve((bytes + texts).min(BATCH_BYTES));
+        self.folded.bytes.reserve((bytes + texts).min(BATCH_BYTES));
         // Only so many texts as fill a batch at 16 bytes each are reserved
         // for: a batch of shorter ones grows these two lists as it fills.
         let texts = texts.min(BATCH_BYTES / 16);
-        batch.folded.parts.reserve(texts);
-        batch.spans.reserve(texts);
-        batch
+        self.folded.parts.reserve(texts);
+        self.spans.reserve(texts);
     }
 
     /// Forgets every text, keeping the memory: a tree of documents is

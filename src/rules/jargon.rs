@@ -93,6 +93,12 @@ fn near_address(text: &str, r: &Range<usize>) -> bool {
     has_address_mark(&text[start..end])
 }
 
+thread_local! {
+    /// The thread's scan buffers, kept for its next document: a tree is
+    /// tens of thousands of documents, each allocating and growing them.
+    static BATCH: std::cell::RefCell<Batch> = std::cell::RefCell::new(Batch::default());
+}
+
 /// Checks the document's segments for jargon.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let catalog = ctx.catalog;
@@ -109,8 +115,8 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
 
     // Buffers reused from one segment to the next.
     let segments = &ctx.doc.segments;
-    let mut batch =
-        Batch::with_capacity(segments.iter().map(|s| s.text.len()).sum(), segments.len());
+    let mut batch = BATCH.with_borrow_mut(std::mem::take);
+    batch.reserve(segments.iter().map(|s| s.text.len()).sum(), segments.len());
     let mut batch_from = 0;
     let mut hit_store: Vec<&Hit> = Vec::new();
     let mut hit_spans: Vec<Range<usize>> = Vec::new();
@@ -237,6 +243,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             }
         }
     }
+    BATCH.with_borrow_mut(|kept| *kept = batch);
     out
 }
 
