@@ -7,6 +7,8 @@
 # Not part of the test suite. Needs python3; installs ripgrep and GNU time
 # (Debian packages) if missing. Prints median wall time, the ratio, MB/s and
 # peak RSS for each, plus plainly's start-up time on a one-line file.
+#
+#   PLAINLY_BIN=path/to/plainly bash bench/compare.sh ...   (another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-100}
@@ -32,8 +34,14 @@ if [ -z "$rg" ]; then
   fi
 fi
 
-cargo build --release --quiet
-bin=target/release/plainly
+# PLAINLY_BIN runs another build of plainly (an older commit's, to compare)
+# instead of building this one.
+if [ -n "${PLAINLY_BIN:-}" ]; then
+  bin=$(realpath "$PLAINLY_BIN")
+else
+  cargo build --release --quiet
+  bin=$PWD/target/release/plainly
+fi
 [ -f "$work/terms.txt" ] || python3 bench/gen_corpus.py "$work" "$size" 2000 >&2
 # The same terms with every policy `allow`: the same reading, folding and
 # scan, with no finding to make. Shows what the findings cost.
@@ -54,9 +62,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 rm -f "$work"/*.times "$work"/*.one
 cd "$work"
 for _ in $(seq "$runs"); do
-  measure plainly "$OLDPWD/$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json docs
+  measure plainly "$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json docs
   measure rg "$rg" --no-unicode -F -i -w -o --column -j2 -f terms.txt docs
-  measure plainly_allow "$OLDPWD/$bin" check --no-config --no-default-phrasebooks --phrasebook allow.yaml --format json docs
+  measure plainly_allow "$bin" check --no-config --no-default-phrasebooks --phrasebook allow.yaml --format json docs
 done
 cd - >/dev/null
 
@@ -87,7 +95,7 @@ subset=$(cd "$work" && ls -d docs/section-00[0-4])
 sub_bytes=$(cd "$work" && find $subset -type f -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s}')
 cd "$work"
 measure rg_unicode "$rg" -F -i -w -o --column -j2 -f terms.txt $subset
-measure plainly_subset "$OLDPWD/$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json $subset
+measure plainly_subset "$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json $subset
 cd - >/dev/null
 echo
 echo "first five sections only ($(awk -v b="$sub_bytes" 'BEGIN {printf "%.1f MB", b/1e6}'), one run):"
@@ -98,7 +106,7 @@ bytes=$sub_bytes row "rg -F -i -w -o --column -j2 -f (Unicode)" rg_unicode
 echo
 
 # Sanity: both really searched (plainly skips code, front matter and URLs).
-echo "plainly findings: $(cd "$work" && "$OLDPWD/$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json docs | tail -1 | grep -o '"findings":[0-9]*' | cut -d: -f2)"
+echo "plainly findings: $(cd "$work" && "$bin" check --no-config --no-default-phrasebooks --phrasebook phrasebook.yaml --format json docs | tail -1 | grep -o '"findings":[0-9]*' | cut -d: -f2)"
 echo "rg matches: $(cd "$work" && "$rg" --no-unicode -F -i -w -o --column -j2 -f terms.txt docs | wc -l)"
 pw=$(awk '{print $1}' "$work/plainly.times" | median)
 rw=$(awk '{print $1}' "$work/rg.times" | median)
@@ -106,6 +114,12 @@ echo
 aw=$(awk '{print $1}' "$work/plainly_allow.times" | median)
 echo "ratio plainly / rg: $(awk -v p="$pw" -v r="$rw" 'BEGIN {printf "%.2f", p/r}')x"
 echo "ratio plainly with no findings / rg: $(awk -v p="$aw" -v r="$rw" 'BEGIN {printf "%.2f", p/r}')x"
+# The machine's speed drifts from minute to minute; each run of plainly
+# and the ripgrep run right after it saw about the same machine, so the
+# median of those pairs' ratios drifts less than the ratio of medians.
+paired() { paste -d' ' "$work/$1.times" "$work/rg.times" | awk '{print $1 / $3}' | median; }
+echo "paired ratio plainly / rg (median of $runs pairs): $(paired plainly | awk '{printf "%.2f", $1}')x"
+echo "paired ratio plainly with no findings / rg: $(paired plainly_allow | awk '{printf "%.2f", $1}')x"
 
 # Start-up: a one-line file with the bundled phrasebooks.
 echo "Our price is DDP Göteborg." >"$work/one.md"
