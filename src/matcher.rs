@@ -423,6 +423,11 @@ impl Batch {
         self.folded.parts.is_empty()
     }
 
+    /// How many candidates the last [`Matcher::scan`] found in all.
+    pub fn candidate_count(&self) -> usize {
+        self.candidates.len()
+    }
+
     /// The candidates the last [`Matcher::scan`] found in text `k`, as
     /// [`Matcher::find`] returns them.
     pub fn candidates(&self, k: usize) -> &[Candidate] {

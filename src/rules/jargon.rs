@@ -129,6 +129,11 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             batch_from = k;
             let texts = segments[k..].iter().map(|s| s.text.as_str());
             catalog.matcher.scan_next(&mut batch, texts);
+            // Most candidates become findings: room for them at once,
+            // instead of growing a list of large elements by doubling.
+            out.reserve(batch.candidate_count());
+            hit_spans.reserve(batch.candidate_count());
+            hit_store.reserve(batch.candidate_count());
         }
         let candidates = batch.candidates(k - batch_from);
         if candidates.is_empty() {
