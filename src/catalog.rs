@@ -31,6 +31,9 @@ pub struct Shared {
     pub term: Arc<str>,
     pub replacements: Arc<[String]>,
     pub explanation: Option<Arc<str>>,
+    /// The entry's replacement when it has exactly one: a fix that writes
+    /// it as it is shares it.
+    pub replacement: Option<Arc<str>>,
     /// The words of the entry's message before and after the match, made
     /// by the jargon rule on the entry's first finding.
     pub message: std::sync::OnceLock<(Box<str>, Box<str>)>,
@@ -104,6 +107,10 @@ impl Catalog {
                     term: e.term.as_str().into(),
                     replacements: e.replacements.as_slice().into(),
                     explanation: e.explanation.as_deref().map(Arc::from),
+                    replacement: match e.replacements.as_slice() {
+                        [one] => Some(one.as_str().into()),
+                        _ => None,
+                    },
                     message: std::sync::OnceLock::new(),
                 })
                 .collect();

@@ -12,7 +12,8 @@ use crate::position::Location;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub range: std::ops::Range<usize>,
-    pub replacement: String,
+    /// Shared with the phrasebook entry when written as it is there.
+    pub replacement: Arc<str>,
 }
 
 /// Whether a finding can be fixed automatically, and if not, why not.

@@ -992,7 +992,7 @@ impl Server {
                 diagnostics: Some(fixed),
                 edit: Some(edit(TextEdit {
                     range: doc.text.range(fix.range.clone(), enc),
-                    new_text: fix.replacement.clone(),
+                    new_text: fix.replacement.to_string(),
                 })),
                 is_preferred: Some(true),
                 ..CodeAction::default()

@@ -351,7 +351,7 @@ impl Reporter for Sarif {
                                     replacements: [Replacement {
                                         deleted_region: deleted,
                                         inserted_content: OwnedText {
-                                            text: edit.replacement.clone(),
+                                            text: edit.replacement.to_string(),
                                         },
                                     }],
                                 }],

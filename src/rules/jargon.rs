@@ -17,13 +17,13 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
 use super::Context;
 use crate::catalog::{Hit, same_language};
-use crate::document::Segment;
+use crate::document::{Escape, Segment};
 use crate::finding::{Edit, Finding, Fix};
 use crate::matcher::{Batch, normalize, select_indices};
 use crate::phrasebook::{Entry, Policy};
@@ -335,6 +335,7 @@ fn fix_for(
         .filter(|(_, e)| **e)
         .map(|(i, _)| i);
     let mut replacement: Option<&str> = None;
+    let mut shared: Option<&Arc<str>> = None;
     for ri in audience_roles {
         let Some(h) = hits.iter().find(|h| h.role == ri) else {
             return Fix::None(format!(
@@ -357,7 +358,10 @@ fn fix_for(
             ));
         };
         match replacement {
-            None => replacement = Some(one),
+            None => {
+                replacement = Some(one);
+                shared = catalog.roles[h.role].shared[h.entry].replacement.as_ref();
+            }
             Some(r) if r == one => {}
             Some(_) => {
                 return Fix::None(
@@ -382,12 +386,20 @@ fn fix_for(
     }
     let spelling = hits.first().map(|h| h.spelling.as_str()).unwrap_or(matched);
     let sentence_start = sentence_start(&seg.text[..text_range.start]);
-    let cased = match_case(matched, spelling, replacement, sentence_start);
-    match ctx.doc.escape.apply(cased) {
-        Ok(replacement) => Fix::Safe(Edit {
+    let case = case_change(matched, spelling, sentence_start);
+    let edit = |replacement: Arc<str>| {
+        Fix::Safe(Edit {
             range: source_range.clone(),
             replacement,
-        }),
+        })
+    };
+    // Written as the phrasebook writes it, into text that needs no escape:
+    // the entry's own copy, not one of its own a finding.
+    if let (CaseChange::AsWritten, Escape::None, Some(shared)) = (case, ctx.doc.escape, shared) {
+        return edit(shared.clone());
+    }
+    match ctx.doc.escape.apply(case.apply(replacement)) {
+        Ok(replacement) => edit(replacement.into()),
         Err(why) => Fix::None(why.to_string()),
     }
 }
@@ -476,6 +488,37 @@ pub fn match_case(
     replacement: &str,
     sentence_start: bool,
 ) -> String {
+    case_change(matched, spelling, sentence_start).apply(replacement)
+}
+
+/// How [`match_case`] writes a replacement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseChange {
+    AsWritten,
+    Upper,
+    /// Each word capitalised.
+    Title,
+    /// The first letter capitalised.
+    Capitalized,
+}
+
+impl CaseChange {
+    fn apply(self, replacement: &str) -> String {
+        match self {
+            CaseChange::AsWritten => replacement.to_string(),
+            CaseChange::Upper => replacement.to_uppercase(),
+            CaseChange::Title => replacement
+                .split(' ')
+                .map(capitalize)
+                .collect::<Vec<_>>()
+                .join(" "),
+            CaseChange::Capitalized => capitalize(replacement),
+        }
+    }
+}
+
+/// The case [`match_case`] gives a replacement of `matched`.
+fn case_change(matched: &str, spelling: &str, sentence_start: bool) -> CaseChange {
     // Letters only, without collecting them: this runs for every finding.
     fn letters(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
         s.chars().filter(|c| c.is_alphabetic())
@@ -484,7 +527,7 @@ pub fn match_case(
         letters(spelling).next().is_some() && letters(spelling).all(char::is_uppercase);
     let all_upper = letters(matched).nth(1).is_some() && letters(matched).all(char::is_uppercase);
     if all_upper && !spelling_upper {
-        return replacement.to_uppercase();
+        return CaseChange::Upper;
     }
     let mut words = matched.split_whitespace();
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
@@ -494,18 +537,14 @@ pub fn match_case(
     let title =
         capital(matched.trim_start()) && words.clone().nth(1).is_some() && words.all(capital);
     if title && !spelling_upper {
-        return replacement
-            .split(' ')
-            .map(capitalize)
-            .collect::<Vec<_>>()
-            .join(" ");
+        return CaseChange::Title;
     }
     let first_upper = letters(matched).next().is_some_and(char::is_uppercase);
     let spelling_first_upper = letters(spelling).next().is_some_and(char::is_uppercase);
     if (first_upper && !spelling_first_upper) || sentence_start {
-        return capitalize(replacement);
+        return CaseChange::Capitalized;
     }
-    replacement.to_string()
+    CaseChange::AsWritten
 }
 
 /// `s` with its first letter in upper case. The rest is copied whole:
