@@ -34,9 +34,19 @@ pub struct Shared {
     /// The entry's replacement when it has exactly one: a fix that writes
     /// it as it is shares it.
     pub replacement: Option<Arc<str>>,
-    /// The words of the entry's message before and after the match, made
-    /// by the jargon rule on the entry's first finding.
-    pub message: std::sync::OnceLock<(Box<str>, Box<str>)>,
+    /// The entry's message words, made by the jargon rule on the entry's
+    /// first finding.
+    pub message: std::sync::OnceLock<MessageWords>,
+}
+
+/// The words of an entry's message around the match it quotes.
+#[derive(Debug, Clone)]
+pub struct MessageWords {
+    pub before: Box<str>,
+    pub after: Box<str>,
+    /// The whole message when the match is the term as written, as most
+    /// are: its findings share it.
+    pub for_term: Arc<str>,
 }
 
 /// Which role entry a needle stands for.

@@ -35,7 +35,7 @@ pub struct Finding {
     pub path: Arc<str>,
     pub location: Location,
     /// The source text at the location, exactly.
-    pub matched: String,
+    pub matched: std::sync::Arc<str>,
     pub term: Option<Arc<str>>,
     pub role: Option<Arc<str>>,
     /// Rule id: `jargon`, `invoice/...`, `suppression/...`.
@@ -43,7 +43,7 @@ pub struct Finding {
     pub severity: Severity,
     pub replacements: Arc<[String]>,
     pub explanation: Option<Arc<str>>,
-    pub message: String,
+    pub message: std::sync::Arc<str>,
     pub field: Option<Field>,
     pub fix: Fix,
 }

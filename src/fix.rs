@@ -149,14 +149,14 @@ mod tests {
         let f = |r, s: &str| Finding {
             path: "".into(),
             location: Default::default(),
-            matched: String::new(),
+            matched: "".into(),
             term: None,
             role: None,
             rule: "jargon",
             severity: crate::finding::Severity::Warning,
             replacements: Vec::new().into(),
             explanation: None,
-            message: String::new(),
+            message: "".into(),
             field: None,
             fix: crate::finding::Fix::Safe(edit(r, s)),
         };

@@ -1079,7 +1079,7 @@ fn diagnostic(text: &Text, f: &Finding, enc: Encoding) -> Diagnostic {
             crate::report::rule_id(f).into_owned(),
         )),
         source: Some("plainly".into()),
-        message: f.message.clone(),
+        message: f.message.to_string(),
         ..Diagnostic::default()
     }
 }

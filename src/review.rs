@@ -65,7 +65,7 @@ impl Review {
                 _ => rules.push(RuleResult {
                     rule: f.rule.to_string(),
                     severity: f.severity,
-                    message: f.message.clone(),
+                    message: f.message.to_string(),
                 }),
             }
         }

@@ -166,14 +166,14 @@ pub fn apply(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
             out.push(Finding {
                 path: ctx.path.clone(),
                 location: locator.locate(0, s.range.clone()),
-                matched: locator.text(0, s.range.clone()).to_string(),
+                matched: locator.text(0, s.range.clone()).into(),
                 term: None,
                 role: None,
                 rule,
                 severity: Severity::Info,
                 replacements: Arc::new([]),
                 explanation: None,
-                message: message.to_string(),
+                message: message.into(),
                 field: None,
                 fix: Fix::None("edit the suppression by hand".into()),
             });

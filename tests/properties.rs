@@ -351,7 +351,7 @@ proptest! {
         let name = if md { "doc.md" } else { "doc.txt" };
         let findings = check(name, &doc);
         for f in &findings {
-            prop_assert_eq!(&doc[f.location.byte_start..f.location.byte_end], f.matched.as_str());
+            prop_assert_eq!(&doc[f.location.byte_start..f.location.byte_end], &*f.matched);
         }
         let edits = fix::edits(&findings);
         for e in &edits {

@@ -113,7 +113,7 @@ impl FindingDiagnostic<'_> {
 
     fn message(&self) -> String {
         if self.group.len() < 2 {
-            return self.finding.message.clone();
+            return self.finding.message.to_string();
         }
         format!(
             "\"{}\" is unclear to {} readers",

@@ -53,7 +53,7 @@ fn says(f: &Finding) -> String {
     } else if let Some(e) = &f.explanation {
         e.to_string()
     } else {
-        f.message.clone()
+        f.message.to_string()
     }
 }
 
@@ -346,14 +346,14 @@ mod tests {
                 byte_end: end,
                 decoded_part: None,
             },
-            matched: String::new(),
+            matched: "".into(),
             term: Some("DDP".into()),
             role: Some(role.into()),
             rule: "jargon",
             severity: Severity::Warning,
             replacements: vec![replacement.to_string()].into(),
             explanation: None,
-            message: String::new(),
+            message: "".into(),
             field: None,
             fix: Fix::None(String::new()),
         }

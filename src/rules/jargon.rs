@@ -22,7 +22,7 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use super::Context;
-use crate::catalog::{Hit, same_language};
+use crate::catalog::{Hit, MessageWords, same_language};
 use crate::document::{Escape, Segment};
 use crate::finding::{Edit, Finding, Fix};
 use crate::matcher::{Batch, normalize, select_indices};
@@ -219,21 +219,30 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let finding = |h: &Hit, entry: &Entry, fix: Fix| {
                 let role = &catalog.roles[h.role];
                 let shared = &role.shared[h.entry];
+                // Most matches are the term as written: the finding shares
+                // the entry's copy of it and of its message.
+                let same_as_term = matched == &*shared.term;
+                let words = shared
+                    .message
+                    .get_or_init(|| message_words(&role.id, entry, &shared.term));
                 Finding {
                     path: ctx.path.clone(),
                     location,
-                    matched: matched.to_string(),
+                    matched: if same_as_term {
+                        shared.term.clone()
+                    } else {
+                        matched.into()
+                    },
                     term: Some(shared.term.clone()),
                     role: Some(role.id.clone()),
                     rule: "jargon",
                     severity: entry.severity,
                     replacements: shared.replacements.clone(),
                     explanation: shared.explanation.clone(),
-                    message: {
-                        let (before, after) = shared
-                            .message
-                            .get_or_init(|| message_words(&role.id, entry));
-                        [before, matched, after].concat()
+                    message: if same_as_term {
+                        words.for_term.clone()
+                    } else {
+                        [&*words.before, matched, &*words.after].concat().into()
                     },
                     field: seg.field.clone(),
                     fix,
@@ -284,7 +293,7 @@ fn explained(seg: &Segment, range: &Range<usize>) -> bool {
 /// The words of an entry's message before and after the match (the
 /// message quotes it): the same for all of the entry's findings, so made
 /// once an entry and joined around each match.
-fn message_words(role: &str, entry: &Entry) -> (Box<str>, Box<str>) {
+fn message_words(role: &str, entry: &Entry, term: &str) -> MessageWords {
     let not_known = || format!("{role} readers may not know \"");
     let (before, after) = match (entry.policy, entry.replacements.as_slice()) {
         (Policy::Explain, [one, ..]) => (
@@ -312,7 +321,11 @@ fn message_words(role: &str, entry: &Entry) -> (Box<str>, Box<str>) {
             ),
         ),
     };
-    (before.into(), after.into())
+    MessageWords {
+        for_term: [before.as_str(), term, after.as_str()].concat().into(),
+        before: before.into(),
+        after: after.into(),
+    }
 }
 
 /// The safe fix for an occurrence, or why there is none. Safe means: every
@@ -651,8 +664,12 @@ mod tests {
             },
         };
         let message = |e: &Entry| {
-            let (before, after) = message_words("finance", e);
-            [&*before, "ddp", &*after].concat()
+            let words = message_words("finance", e, "DDP");
+            assert_eq!(
+                *words.for_term,
+                [&*words.before, "DDP", &*words.after].concat()
+            );
+            [&*words.before, "ddp", &*words.after].concat()
         };
         let cases = [
             (

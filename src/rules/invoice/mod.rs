@@ -94,14 +94,14 @@ impl Report {
         Finding {
             path: ctx.path.clone(),
             location: ctx.locator.locate(0, self.range.clone()),
-            matched: ctx.locator.text(0, self.range).to_string(),
+            matched: ctx.locator.text(0, self.range).into(),
             term: None,
             role: None,
             rule: self.rule,
             severity: self.severity,
             replacements: self.replacements.into(),
             explanation: Some(self.explanation.into()),
-            message: self.message,
+            message: self.message.into(),
             field: self.field,
             fix: Fix::None(self.no_fix.into()),
         }
