@@ -34,8 +34,9 @@ pub struct Finding {
     /// The path as the user named it.
     pub path: Arc<str>,
     pub location: Location,
-    /// The source text at the location, exactly.
-    pub matched: std::sync::Arc<str>,
+    /// The source text at the location, exactly (the term's own copy when
+    /// it is the term as the phrasebook writes it).
+    pub matched: Arc<str>,
     pub term: Option<Arc<str>>,
     pub role: Option<Arc<str>>,
     /// Rule id: `jargon`, `invoice/...`, `suppression/...`.
@@ -43,7 +44,7 @@ pub struct Finding {
     pub severity: Severity,
     pub replacements: Arc<[String]>,
     pub explanation: Option<Arc<str>>,
-    pub message: std::sync::Arc<str>,
+    pub message: Arc<str>,
     pub field: Option<Field>,
     pub fix: Fix,
 }

@@ -135,7 +135,7 @@ pub fn finding(sources: &[Source], f: &Finding) {
             source.len()
         )
     });
-    assert_eq!(slice, f.matched, "source slice is not `matched`: {f:?}");
+    assert_eq!(slice, &*f.matched, "source slice is not `matched`: {f:?}");
     assert_eq!(
         line_col(source, loc.byte_start),
         (loc.line, loc.column),

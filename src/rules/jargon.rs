@@ -407,7 +407,7 @@ fn fix_for(
         })
     };
     // Written as the phrasebook writes it, into text that needs no escape:
-    // the entry's own copy, not one of its own a finding.
+    // the fix shares the entry's copy instead of making one per finding.
     if let (CaseChange::AsWritten, Escape::None, Some(shared)) = (case, ctx.doc.escape, shared) {
         return edit(shared.clone());
     }
