@@ -57,18 +57,18 @@ fuzz_target!(|data: &[u8]| {
         .map(|c| Finding {
             path: "".into(),
             location: Default::default(),
-            matched: text[c.range.clone()].to_string(),
+            matched: text[c.range.clone()].into(),
             term: Some(needles[c.needle].as_str().into()),
             role: None,
             rule: "jargon",
             severity: Severity::Warning,
             replacements: Vec::new().into(),
             explanation: None,
-            message: String::new(),
+            message: "".into(),
             field: None,
             fix: Fix::Safe(Edit {
                 range: c.range.clone(),
-                replacement: needles[c.needle].to_uppercase(),
+                replacement: needles[c.needle].to_uppercase().into(),
             }),
         })
         .collect();
