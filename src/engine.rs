@@ -508,17 +508,10 @@ thread_local! {
 }
 
 /// Reads a file, into this thread's spare buffer when there is one.
-///
-/// `File::read_to_end` first asks for the file's size and position, two
-/// system calls a file, to size the buffer; the spare buffer is most often
-/// large enough already. Through `Take`, the file is read until it ends,
-/// straight into the buffer's spare room.
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = READ_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
     bytes.clear();
-    std::fs::File::open(path)?
-        .take(u64::MAX)
-        .read_to_end(&mut bytes)?;
+    std::fs::File::open(path)?.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
