@@ -8,7 +8,8 @@
 # (Debian packages) if missing. Prints median wall time, the ratio, MB/s and
 # peak RSS for each, plus plainly's start-up time on a one-line file.
 #
-#   PLAINLY_BIN=path/to/plainly bash bench/compare.sh ...   (another build)
+#   PLAINLY_BIN=path/to/plainly bash bench/compare.sh ...   (another build;
+#   a path, not a command name)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-100}
@@ -115,9 +116,10 @@ aw=$(awk '{print $1}' "$work/plainly_allow.times" | median)
 echo "ratio plainly / rg: $(awk -v p="$pw" -v r="$rw" 'BEGIN {printf "%.2f", p/r}')x"
 echo "ratio plainly with no findings / rg: $(awk -v p="$aw" -v r="$rw" 'BEGIN {printf "%.2f", p/r}')x"
 # The machine's speed drifts from minute to minute; each run of plainly
-# and the ripgrep run right after it saw about the same machine, so the
-# median of those pairs' ratios drifts less than the ratio of medians.
-paired() { paste -d' ' "$work/$1.times" "$work/rg.times" | awk '{print $1 / $3}' | median; }
+# and the ripgrep run of the same round (right after it, or for the
+# `allow` run right before it) saw about the same machine, so the median
+# of those pairs' ratios drifts less than the ratio of medians.
+paired() { paste -d' ' "$work/$1.times" "$work/rg.times" | awk '$3 > 0 {print $1 / $3}' | median; }
 echo "paired ratio plainly / rg (median of $runs pairs): $(paired plainly | awk '{printf "%.2f", $1}')x"
 echo "paired ratio plainly with no findings / rg: $(paired plainly_allow | awk '{printf "%.2f", $1}')x"
 

@@ -379,7 +379,7 @@ impl Batch {
     pub fn reserve(&mut self, bytes: usize, texts: usize) {
         self.clear();
         // A batch that grew for one long text (a batch of its own) gives
-        // the memory back.
+        // the memory back here, when the thread's next document starts.
         if self.folded.bytes.capacity() > 4 * BATCH_BYTES
             || self.raw.capacity() > BATCH_BYTES
             || self.candidates.capacity() > BATCH_BYTES

@@ -211,7 +211,16 @@ mod tests {
 
     #[test]
     fn locating_in_any_order_gives_the_same_positions() {
-        let text = "Grüße DDP\nnet 30 “MOQ”\r\n\nåäö SKU end";
+        // Short, and long enough that gaps take both ways of counting (up
+        // to 32 bytes a byte at a time, else by line feeds and code points).
+        let short = "Grüße DDP\nnet 30 “MOQ”\r\n\nåäö SKU end";
+        let long = format!("{short} {}\n\r\n{short}", "wörd ".repeat(12));
+        for text in [short, long.as_str()] {
+            any_order(text);
+        }
+    }
+
+    fn any_order(text: &str) {
         let sources = [crate::document::Source {
             text: text.to_string(),
             decoded_part: None,
@@ -227,15 +236,18 @@ mod tests {
             .chain(offsets.iter().step_by(2))
             .copied()
             .collect();
-        for order in [&offsets, &backwards, &zigzag] {
+        // Far apart: gaps of more than 32 bytes.
+        let sparse: Vec<usize> = offsets.iter().step_by(37).copied().collect();
+        for order in [&offsets, &backwards, &zigzag, &sparse] {
             let locator = Locator::new(&sources);
             for (k, &at) in order.iter().enumerate() {
-                // Ends on the same line, on a later line, and at the text's end.
+                // Ends on the same line, on a later line, and at the text's
+                // end; near and far.
                 let end = offsets
                     .iter()
                     .copied()
                     .filter(|&e| e >= at)
-                    .nth(k % 9)
+                    .nth(k % 9 * (1 + k % 2 * 10))
                     .unwrap_or(text.len());
                 let l = locator.locate(0, at..end);
                 let want = ix.line_col(text, at);

@@ -118,6 +118,8 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut batch = BATCH.with_borrow_mut(std::mem::take);
     batch.reserve(segments.iter().map(|s| s.text.len()).sum(), segments.len());
     let mut batch_from = 0;
+    // Whether `out` has room for the batch's candidates (see below).
+    let mut room_made = false;
     let mut hit_store: Vec<&Hit> = Vec::new();
     let mut hit_spans: Vec<Range<usize>> = Vec::new();
     let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
@@ -129,11 +131,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             batch_from = k;
             let texts = segments[k..].iter().map(|s| s.text.as_str());
             catalog.matcher.scan_next(&mut batch, texts);
-            // Most candidates become findings: room for them at once,
-            // instead of growing a list of large elements by doubling.
-            out.reserve(batch.candidate_count());
             hit_spans.reserve(batch.candidate_count());
             hit_store.reserve(batch.candidate_count());
+            room_made = false;
         }
         let candidates = batch.candidates(k - batch_from);
         if candidates.is_empty() {
@@ -248,6 +248,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     fix,
                 }
             };
+            // Where a batch has a finding, most of its candidates become
+            // findings: room for them at once, instead of growing a list of
+            // large elements by doubling. (A batch with none, such as one
+            // whose terms are all `allow`, reserves nothing.)
+            if !room_made {
+                out.reserve(batch.candidate_count());
+                room_made = true;
+            }
             // The fix is cloned for all roles but the last, which takes it.
             if let Some((&(h, entry), others)) = flagged.split_last() {
                 for &(h, entry) in others {
@@ -544,9 +552,9 @@ fn case_change(matched: &str, spelling: &str, sentence_start: bool) -> CaseChang
     }
     let mut words = matched.split_whitespace();
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
-    // A match starts with a letter, not white space: its first character
-    // is its first word's, and tells most matches (lower case) without
-    // splitting them.
+    // A match does not start with white space: its first character is its
+    // first word's, and tells most matches (lower case) without splitting
+    // them.
     let title =
         capital(matched.trim_start()) && words.clone().nth(1).is_some() && words.all(capital);
     if title && !spelling_upper {
