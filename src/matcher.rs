@@ -365,18 +365,12 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// A batch with room for `texts` texts of `bytes` bytes in all (up to a
-    /// batch's worth), so that filling it does not grow its buffers step by
-    /// step: a document's segments are known before they are scanned.
-    pub fn with_capacity(bytes: usize, texts: usize) -> Self {
-        let mut batch = Batch::default();
-        batch.reserve(bytes, texts);
-        batch
-    }
-
-    /// Empties the batch and makes room as [`Batch::with_capacity`] does:
-    /// a batch kept for the next document grows only when it is larger.
-    pub fn reserve(&mut self, bytes: usize, texts: usize) {
+    /// Empties the batch and makes room for `texts` texts of `bytes` bytes
+    /// in all (up to a batch's worth), so that filling it does not grow its
+    /// buffers step by step: a document's segments are known before they
+    /// are scanned. A batch kept for the next document grows only when
+    /// that one is larger.
+    pub fn clear_for(&mut self, bytes: usize, texts: usize) {
         self.clear();
         // A batch that grew for one long text (a batch of its own) gives
         // the memory back here, when the thread's next document starts.

@@ -116,7 +116,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     // Buffers reused from one segment to the next.
     let segments = &ctx.doc.segments;
     let mut batch = BATCH.with_borrow_mut(std::mem::take);
-    batch.reserve(segments.iter().map(|s| s.text.len()).sum(), segments.len());
+    batch.clear_for(segments.iter().map(|s| s.text.len()).sum(), segments.len());
     let mut batch_from = 0;
     // Whether `out` has room for the batch's candidates (see below).
     let mut room_made = false;
