@@ -118,8 +118,6 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut batch = BATCH.with_borrow_mut(std::mem::take);
     batch.clear_for(segments.iter().map(|s| s.text.len()).sum(), segments.len());
     let mut batch_from = 0;
-    // Whether `out` has room for the batch's candidates (see below).
-    let mut room_made = false;
     let mut hit_store: Vec<&Hit> = Vec::new();
     let mut hit_spans: Vec<Range<usize>> = Vec::new();
     let mut flagged: Vec<(&Hit, &Entry)> = Vec::new();
@@ -133,7 +131,6 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             catalog.matcher.scan_next(&mut batch, texts);
             hit_spans.reserve(batch.candidate_count());
             hit_store.reserve(batch.candidate_count());
-            room_made = false;
         }
         let candidates = batch.candidates(k - batch_from);
         if candidates.is_empty() {
@@ -249,12 +246,12 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 }
             };
             // Where a batch has a finding, most of its candidates become
-            // findings: room for them at once, instead of growing a list of
-            // large elements by doubling. (A batch with none, such as one
-            // whose terms are all `allow`, reserves nothing.)
-            if !room_made {
+            // findings: when the list is full, room for the batch's at once,
+            // instead of growing a list of large elements by doubling. (A
+            // batch with none, such as one whose terms are all `allow`,
+            // reserves nothing.)
+            if out.len() == out.capacity() {
                 out.reserve(batch.candidate_count());
-                room_made = true;
             }
             // The fix is cloned for all roles but the last, which takes it.
             if let Some((&(h, entry), others)) = flagged.split_last() {
@@ -355,8 +352,8 @@ fn fix_for(
         .enumerate()
         .filter(|(_, e)| **e)
         .map(|(i, _)| i);
-    let mut replacement: Option<&str> = None;
-    let mut shared: Option<&Arc<str>> = None;
+    // The one replacement every role agrees on, with the entry's words.
+    let mut chosen: Option<(&str, &crate::catalog::Shared)> = None;
     for ri in audience_roles {
         let Some(h) = hits.iter().find(|h| h.role == ri) else {
             return Fix::None(format!(
@@ -378,12 +375,9 @@ fn fix_for(
                 entry.replacements.len()
             ));
         };
-        match replacement {
-            None => {
-                replacement = Some(one);
-                shared = catalog.roles[h.role].shared[h.entry].replacement.as_ref();
-            }
-            Some(r) if r == one => {}
+        match chosen {
+            None => chosen = Some((one, &catalog.roles[h.role].shared[h.entry])),
+            Some((r, _)) if r == one => {}
             Some(_) => {
                 return Fix::None(
                     "the roles have different replacements; choose one by hand".into(),
@@ -391,7 +385,7 @@ fn fix_for(
             }
         }
     }
-    let Some(replacement) = replacement else {
+    let Some((replacement, shared)) = chosen else {
         return Fix::None("no replacement".into());
     };
     if ctx.doc.sources[seg.source].decoded_part.is_some() {
@@ -416,8 +410,10 @@ fn fix_for(
     };
     // Written as the phrasebook writes it, into text that needs no escape:
     // the fix shares the entry's copy instead of making one per finding.
-    if let (CaseChange::AsWritten, Escape::None, Some(shared)) = (case, ctx.doc.escape, shared) {
-        return edit(shared.clone());
+    if let (CaseChange::AsWritten, Escape::None, Some(as_written)) =
+        (case, ctx.doc.escape, &shared.replacement)
+    {
+        return edit(as_written.clone());
     }
     match ctx.doc.escape.apply(case.apply(replacement)) {
         Ok(replacement) => edit(replacement.into()),
