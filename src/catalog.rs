@@ -31,9 +31,9 @@ pub struct Shared {
     pub term: Arc<str>,
     pub replacements: Arc<[String]>,
     pub explanation: Option<Arc<str>>,
-    /// The entry's replacement when it has exactly one: a fix that writes
-    /// it as it is shares it.
-    pub replacement: Option<Arc<str>>,
+    /// The entry's one replacement, as fixes that write it as it is share
+    /// it: made by the jargon rule on the first such fix.
+    pub replacement: std::sync::OnceLock<Arc<str>>,
     /// The entry's message words, made by the jargon rule on the entry's
     /// first finding.
     pub message: std::sync::OnceLock<MessageWords>,
@@ -117,10 +117,7 @@ impl Catalog {
                     term: e.term.as_str().into(),
                     replacements: e.replacements.as_slice().into(),
                     explanation: e.explanation.as_deref().map(Arc::from),
-                    replacement: match e.replacements.as_slice() {
-                        [one] => Some(one.as_str().into()),
-                        _ => None,
-                    },
+                    replacement: std::sync::OnceLock::new(),
                     message: std::sync::OnceLock::new(),
                 })
                 .collect();

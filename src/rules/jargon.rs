@@ -410,10 +410,13 @@ fn fix_for(
     };
     // Written as the phrasebook writes it, into text that needs no escape:
     // the fix shares the entry's copy instead of making one per finding.
-    if let (CaseChange::AsWritten, Escape::None, Some(as_written)) =
-        (case, ctx.doc.escape, &shared.replacement)
-    {
-        return edit(as_written.clone());
+    if let (CaseChange::AsWritten, Escape::None) = (case, ctx.doc.escape) {
+        return edit(
+            shared
+                .replacement
+                .get_or_init(|| replacement.into())
+                .clone(),
+        );
     }
     match ctx.doc.escape.apply(case.apply(replacement)) {
         Ok(replacement) => edit(replacement.into()),
