@@ -4,7 +4,7 @@
 //! Several files may carry the same role (and language): their terms merge,
 //! and an entry in a later file replaces an earlier entry of the same term.
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use crate::matcher::{Matcher, normalize};
 use crate::phrasebook::{Entry, Phrasebook};
@@ -12,41 +12,34 @@ use crate::phrasebook::{Entry, Phrasebook};
 /// A reader role in one language, with its merged entries.
 #[derive(Debug, Clone)]
 pub struct Role {
-    /// Shared by every finding for this role.
-    pub id: Arc<str>,
+    pub id: String,
     pub name: Option<String>,
     pub language: String,
     pub entries: Vec<Entry>,
     /// The files that contributed, in merge order.
     pub files: Vec<String>,
-    /// Each entry's words, shared by every finding that reports them (see
-    /// [`Shared`]).
-    pub shared: Vec<Shared>,
+    /// Each entry's words as its findings carry them, made by the jargon
+    /// rule at the entry's first finding (see [`Words`]).
+    pub words: Vec<OnceLock<Words>>,
 }
 
-/// An entry's words as findings carry them: counted references, so that a
-/// finding costs no copy of its term, replacements and explanation.
+/// An entry's words as its findings carry them: [`intern`]ed, so that
+/// every finding shares them without counting references (see
+/// [`crate::finding::Shared`]).
+///
+/// [`intern`]: crate::finding::intern
 #[derive(Debug, Clone)]
-pub struct Shared {
-    pub term: Arc<str>,
-    pub replacements: Arc<[String]>,
-    pub explanation: Option<Arc<str>>,
-    /// The entry's one replacement, as fixes that write it as it is share
-    /// it: made by the jargon rule on the first such fix.
-    pub replacement: std::sync::OnceLock<Arc<str>>,
-    /// The entry's message words, made by the jargon rule on the entry's
-    /// first finding.
-    pub message: std::sync::OnceLock<MessageWords>,
-}
-
-/// The words of an entry's message around the match it quotes.
-#[derive(Debug, Clone)]
-pub struct MessageWords {
+pub struct Words {
+    pub role: &'static str,
+    pub term: &'static str,
+    pub replacements: &'static [String],
+    pub explanation: Option<&'static str>,
+    /// The message's words before and after the match it quotes.
     pub before: Box<str>,
     pub after: Box<str>,
     /// The whole message when the match is the term as written, as most
     /// are: its findings share it.
-    pub for_term: Arc<str>,
+    pub message: &'static str,
 }
 
 /// Which role entry a needle stands for.
@@ -76,17 +69,17 @@ impl Catalog {
         for book in books {
             let idx = match roles
                 .iter()
-                .position(|r| *r.id == *book.role && same_language(&r.language, &book.language))
+                .position(|r| r.id == book.role && same_language(&r.language, &book.language))
             {
                 Some(i) => i,
                 None => {
                     roles.push(Role {
-                        id: book.role.as_str().into(),
+                        id: book.role.clone(),
                         name: None,
                         language: book.language.clone(),
                         entries: Vec::new(),
                         files: Vec::new(),
-                        shared: Vec::new(),
+                        words: Vec::new(),
                     });
                     index.push(std::collections::HashMap::new());
                     roles.len() - 1
@@ -110,17 +103,7 @@ impl Catalog {
         }
 
         for role in &mut roles {
-            role.shared = role
-                .entries
-                .iter()
-                .map(|e| Shared {
-                    term: e.term.as_str().into(),
-                    replacements: e.replacements.as_slice().into(),
-                    explanation: e.explanation.as_deref().map(Arc::from),
-                    replacement: std::sync::OnceLock::new(),
-                    message: std::sync::OnceLock::new(),
-                })
-                .collect();
+            role.words = role.entries.iter().map(|_| OnceLock::new()).collect();
         }
 
         let mut needles: Vec<String> = Vec::new();
@@ -165,15 +148,15 @@ impl Catalog {
 
     /// Whether any loaded phrasebook defines role `id` (in any language).
     pub fn has_role(&self, id: &str) -> bool {
-        self.roles.iter().any(|r| &*r.id == id)
+        self.roles.iter().any(|r| r.id == id)
     }
 
     /// Role ids in first-loaded order, without repeats.
     pub fn role_ids(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for r in &self.roles {
-            if !out.iter().any(|o| **o == *r.id) {
-                out.push(r.id.to_string());
+            if !out.contains(&r.id) {
+                out.push(r.id.clone());
             }
         }
         out

@@ -11,9 +11,8 @@
 //! suppresses nothing is reported as `suppression/unused`.
 
 use std::ops::Range;
-use std::sync::Arc;
 
-use crate::finding::{Finding, Fix, Severity};
+use crate::finding::{Finding, Fix, Severity, Shared};
 use crate::matcher::normalize;
 use crate::rules::Context;
 
@@ -171,7 +170,7 @@ pub fn apply(ctx: &Context<'_>, findings: Vec<Finding>) -> Vec<Finding> {
                 role: None,
                 rule,
                 severity: Severity::Info,
-                replacements: Arc::new([]),
+                replacements: Shared::Static(&[]),
                 explanation: None,
                 message: message.into(),
                 field: None,

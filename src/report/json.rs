@@ -4,14 +4,13 @@
 
 use std::io::{self, Write};
 use std::ops::Range;
-use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::Reporter;
 use crate::document::Field;
 use crate::engine::FileResult;
-use crate::finding::{Finding, Fix, Severity, Summary};
+use crate::finding::{Finding, Fix, Severity, Shared, Summary, Text};
 
 #[derive(Default)]
 pub struct Json {
@@ -190,12 +189,12 @@ fn text(buf: &mut Vec<u8>, key: &[u8], s: Option<&str>) {
 /// of times; escaped once per entry and thread, these keys are one copy
 /// per finding (about 430 instructions less a finding on the bench tree).
 struct Words {
-    term: Arc<str>,
-    role: Arc<str>,
+    term: Text,
+    role: Text,
     rule: &'static str,
     severity: Severity,
-    replacements: Arc<[String]>,
-    explanation: Option<Arc<str>>,
+    replacements: Shared<[String]>,
+    explanation: Option<Text>,
     json: Vec<u8>,
     /// The first finding's message around its `matched` (a jargon message
     /// quotes the match between words of the entry's), raw and escaped.
@@ -257,16 +256,17 @@ impl MessageParts {
 }
 
 impl Words {
-    /// Whether `f` shares these words: the same allocations, which cannot
-    /// have changed (they are immutable) nor been reused for other words
-    /// (these `Arc`s keep them alive).
-    fn of(&self, f: &Finding, term: &Arc<str>, role: &Arc<str>) -> bool {
-        Arc::ptr_eq(&self.term, term)
-            && Arc::ptr_eq(&self.role, role)
-            && Arc::ptr_eq(&self.replacements, &f.replacements)
+    /// Whether `f` shares these words: the same texts in memory, which
+    /// cannot have changed (they are immutable) nor been reused for other
+    /// words (interned text lives as long as the program, and these copies
+    /// keep counted text alive).
+    fn of(&self, f: &Finding, term: &Text, role: &Text) -> bool {
+        Shared::ptr_eq(&self.term, term)
+            && Shared::ptr_eq(&self.role, role)
+            && Shared::ptr_eq(&self.replacements, &f.replacements)
             && match (&self.explanation, &f.explanation) {
                 (None, None) => true,
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (Some(a), Some(b)) => Shared::ptr_eq(a, b),
                 _ => false,
             }
             && self.rule == f.rule
@@ -289,8 +289,8 @@ thread_local! {
 /// The [`WORDS`] slot of a term's address: Fibonacci hashing, which
 /// spreads the addresses of one allocator size class (a fixed stride
 /// apart) over all the slots.
-fn word_slot(term: &Arc<str>) -> usize {
-    let address = Arc::as_ptr(term).cast::<u8>() as usize as u64;
+fn word_slot(term: &Text) -> usize {
+    let address = term.as_ptr() as usize as u64;
     (address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - WORD_SLOTS.trailing_zeros())) as usize
 }
 

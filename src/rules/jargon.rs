@@ -17,14 +17,14 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::Context;
-use crate::catalog::{Hit, MessageWords, same_language};
+use crate::catalog::{Hit, Words, same_language};
 use crate::document::{Escape, Segment};
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{Edit, Finding, Fix, Shared, Text, intern, intern_list};
 use crate::matcher::{Batch, normalize, select_indices};
 use crate::phrasebook::{Entry, Policy};
 
@@ -215,29 +215,26 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let fix = fix_for(ctx, seg, &c.range, &source_range, matched, hits, &eligible);
             let finding = |h: &Hit, entry: &Entry, fix: Fix| {
                 let role = &catalog.roles[h.role];
-                let shared = &role.shared[h.entry];
+                let words = role.words[h.entry].get_or_init(|| entry_words(&role.id, entry));
                 // Most matches are the term as written: the finding shares
-                // the entry's copy of it and of its message.
-                let same_as_term = matched == &*shared.term;
-                let words = shared
-                    .message
-                    .get_or_init(|| message_words(&role.id, entry, &shared.term));
+                // the entry's term and message.
+                let same_as_term = matched == words.term;
                 Finding {
                     path: ctx.path.clone(),
                     location,
                     matched: if same_as_term {
-                        shared.term.clone()
+                        Shared::Static(words.term)
                     } else {
                         matched.into()
                     },
-                    term: Some(shared.term.clone()),
-                    role: Some(role.id.clone()),
+                    term: Some(Shared::Static(words.term)),
+                    role: Some(Shared::Static(words.role)),
                     rule: "jargon",
                     severity: entry.severity,
-                    replacements: shared.replacements.clone(),
-                    explanation: shared.explanation.clone(),
+                    replacements: Shared::Static(words.replacements),
+                    explanation: words.explanation.map(Shared::Static),
                     message: if same_as_term {
-                        words.for_term.clone()
+                        Shared::Static(words.message)
                     } else {
                         [&*words.before, matched, &*words.after].concat().into()
                     },
@@ -295,10 +292,11 @@ fn explained(seg: &Segment, range: &Range<usize>) -> bool {
             .any(|l| l.start <= range.start && range.end <= l.end)
 }
 
-/// The words of an entry's message before and after the match (the
-/// message quotes it): the same for all of the entry's findings, so made
-/// once an entry and joined around each match.
-fn message_words(role: &str, entry: &Entry, term: &str) -> MessageWords {
+/// An entry's words as its findings carry them: interned (see
+/// [`Words`]), with its message's words around the match (the message
+/// quotes it). The same for all of the entry's findings, so made once an
+/// entry.
+fn entry_words(role: &str, entry: &Entry) -> Words {
     let not_known = || format!("{role} readers may not know \"");
     let (before, after) = match (entry.policy, entry.replacements.as_slice()) {
         (Policy::Explain, [one, ..]) => (
@@ -326,8 +324,12 @@ fn message_words(role: &str, entry: &Entry, term: &str) -> MessageWords {
             ),
         ),
     };
-    MessageWords {
-        for_term: [before.as_str(), term, after.as_str()].concat().into(),
+    Words {
+        role: intern(role),
+        term: intern(&entry.term),
+        replacements: intern_list(&entry.replacements),
+        explanation: entry.explanation.as_deref().map(intern),
+        message: intern(&[before.as_str(), &entry.term, after.as_str()].concat()),
         before: before.into(),
         after: after.into(),
     }
@@ -352,8 +354,8 @@ fn fix_for(
         .enumerate()
         .filter(|(_, e)| **e)
         .map(|(i, _)| i);
-    // The one replacement every role agrees on, with the entry's words.
-    let mut chosen: Option<(&str, &crate::catalog::Shared)> = None;
+    // The one replacement every role agrees on, and a hit whose entry has it.
+    let mut chosen: Option<(&str, &Hit)> = None;
     for ri in audience_roles {
         let Some(h) = hits.iter().find(|h| h.role == ri) else {
             return Fix::None(format!(
@@ -376,7 +378,7 @@ fn fix_for(
             ));
         };
         match chosen {
-            None => chosen = Some((one, &catalog.roles[h.role].shared[h.entry])),
+            None => chosen = Some((one, h)),
             Some((r, _)) if r == one => {}
             Some(_) => {
                 return Fix::None(
@@ -385,7 +387,7 @@ fn fix_for(
             }
         }
     }
-    let Some((replacement, shared)) = chosen else {
+    let Some((replacement, chosen)) = chosen else {
         return Fix::None("no replacement".into());
     };
     if ctx.doc.sources[seg.source].decoded_part.is_some() {
@@ -402,21 +404,21 @@ fn fix_for(
     let spelling = hits.first().map(|h| h.spelling.as_str()).unwrap_or(matched);
     let sentence_start = sentence_start(&seg.text[..text_range.start]);
     let case = case_change(matched, spelling, sentence_start);
-    let edit = |replacement: Arc<str>| {
+    let edit = |replacement: Text| {
         Fix::Safe(Edit {
             range: source_range.clone(),
             replacement,
         })
     };
     // Written as the phrasebook writes it, into text that needs no escape:
-    // the fix shares the entry's copy instead of making one per finding.
+    // the fix shares the entry's interned words instead of making a copy.
     if let (CaseChange::AsWritten, Escape::None) = (case, ctx.doc.escape) {
-        return edit(
-            shared
-                .replacement
-                .get_or_init(|| replacement.into())
-                .clone(),
-        );
+        let role = &catalog.roles[chosen.role];
+        let words = role.words[chosen.entry]
+            .get_or_init(|| entry_words(&role.id, &role.entries[chosen.entry]));
+        if let [one] = words.replacements {
+            return edit(Shared::Static(one.as_str()));
+        }
     }
     match ctx.doc.escape.apply(case.apply(replacement)) {
         Ok(replacement) => edit(replacement.into()),
@@ -671,9 +673,13 @@ mod tests {
             },
         };
         let message = |e: &Entry| {
-            let words = message_words("finance", e, "DDP");
+            let words = entry_words("finance", e);
             assert_eq!(
-                *words.for_term,
+                (words.role, words.term, words.replacements),
+                ("finance", "DDP", e.replacements.as_slice())
+            );
+            assert_eq!(
+                words.message,
                 [&*words.before, "DDP", &*words.after].concat()
             );
             [&*words.before, "ddp", &*words.after].concat()
