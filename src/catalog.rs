@@ -178,16 +178,18 @@ pub fn same_spelling(a: &str, b: &str) -> bool {
 
 /// The primary language subtag, lowercase (`en-GB` → `en`).
 pub fn primary(tag: &str) -> String {
-    tag.split(['-', '_'])
-        .next()
-        .unwrap_or(tag)
-        .trim()
-        .to_ascii_lowercase()
+    subtag(tag).to_ascii_lowercase()
+}
+
+/// The primary language subtag as written.
+fn subtag(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag).trim()
 }
 
 /// Whether two language tags name the same language (by primary subtag).
+/// Compared in place: the jargon rule asks for every role of every file.
 pub fn same_language(a: &str, b: &str) -> bool {
-    primary(a) == primary(b)
+    subtag(a).eq_ignore_ascii_case(subtag(b))
 }
 
 #[cfg(test)]
@@ -216,6 +218,22 @@ mod tests {
             .collect();
         assert_eq!(ddp[0], vec!["b"]);
         assert_eq!(cat.roles[0].entries.len(), 2);
+    }
+
+    #[test]
+    fn languages_compare_by_primary_subtag() {
+        for (a, b, same) in [
+            ("en", "en-GB", true),
+            ("EN_us", " en", true),
+            ("de-CH", "de_AT", true),
+            ("sv", "sv-FI", true),
+            ("en", "eng", false),
+            ("de", "en", false),
+            ("", "en", false),
+        ] {
+            assert_eq!(same_language(a, b), same, "{a} / {b}");
+            assert_eq!(same_language(a, b), primary(a) == primary(b), "{a} / {b}");
+        }
     }
 
     #[test]
