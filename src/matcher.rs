@@ -133,35 +133,49 @@ impl Folded {
 fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     let base = out.len();
     let bytes = src.as_bytes();
-    // Branch-free over a slice of known length, so that the compiler folds
-    // many bytes at once (through `extend`, it folded one at a time: six
-    // instructions a byte). Bytes of non-ASCII characters are copied and
-    // folded below.
     out.resize(base + bytes.len(), 0);
     let folded = &mut out[base..];
-    for (o, &b) in folded.iter_mut().zip(bytes) {
-        let space = b.wrapping_sub(b'\t') < 5; // \t \n \x0b \x0c \r
-        let upper = b.wrapping_sub(b'A') < 26;
-        *o = if space {
-            b' '
-        } else {
-            b | (u8::from(upper) << 5)
-        };
-    }
-    // A whitespace run needs the map. Segments are short (a paragraph, a
-    // cell): a branch-free pass beats setting up a substring searcher.
+    // Sixteen bytes at a time, in a loop of known length that the compiler
+    // turns into vector instructions (through `extend`, it folded one byte
+    // at a time: six instructions a byte); the last few bytes padded to
+    // sixteen, as segments are short (a paragraph, a cell: most of them
+    // under a hundred bytes, where a byte-at-a-time tail cost as much as
+    // the rest).
     let mut run = false;
-    for (a, b) in folded.iter().zip(folded.iter().skip(1)) {
-        run |= (*a == b' ') & (*b == b' ');
+    let mut before = 0u128;
+    let mut high = [0u8; LANES];
+    let mut chunks = folded
+        .chunks_exact_mut(LANES)
+        .zip(bytes.chunks_exact(LANES));
+    for (out, src) in &mut chunks {
+        let (Ok(out), Ok(src)) = (
+            <&mut [u8; LANES]>::try_from(out),
+            <&[u8; LANES]>::try_from(src),
+        ) else {
+            continue;
+        };
+        let spaces = fold_lanes(src, out, &mut high);
+        run |= has_run(spaces, before);
+        before = spaces;
     }
+    let done = bytes.len() - bytes.len() % LANES;
+    if done < bytes.len() {
+        // Padded with a letter: neither a space nor a non-ASCII byte.
+        let mut src = [b'a'; LANES];
+        let mut out = [0; LANES];
+        let tail = &bytes[done..];
+        src[..tail.len()].copy_from_slice(tail);
+        run |= has_run(fold_lanes(&src, &mut out, &mut high), before);
+        folded[done..].copy_from_slice(&out[..tail.len()]);
+    }
+    // A whitespace run needs the map.
     if run {
         return false;
     }
-    // Non-ASCII characters are rare in prose: visit only them. Most
-    // segments have none, which `is_ascii` tells a word at a time.
-    if src.is_ascii() {
+    if high.iter().all(u8::is_ascii) {
         return true;
     }
+    // Non-ASCII characters are rare in prose: visit only them.
     let mut i = 0;
     while let Some(at) = next_non_ascii(bytes, i) {
         let Some(c) = src[at..].chars().next() else {
@@ -182,6 +196,40 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
         i = at + len;
     }
     true
+}
+
+/// Bytes [`fold_byte_for_byte`] folds at once.
+const LANES: usize = 16;
+
+/// Folds sixteen bytes as [`fold_byte_for_byte`] does, byte for byte (ASCII
+/// letters lowercased, ASCII whitespace as a space, other bytes as they
+/// are). Returns the folded spaces as a mask, byte `i` of it (from the low
+/// end) all ones for a space; ORs each byte into the same lane of `high`,
+/// whose top bits then say whether any byte was not ASCII. Written as
+/// plain loops over lanes, which the compiler makes vector instructions.
+#[inline]
+fn fold_lanes(src: &[u8; LANES], out: &mut [u8; LANES], high: &mut [u8; LANES]) -> u128 {
+    let mut spaces = [0u8; LANES];
+    for i in 0..LANES {
+        let b = src[i];
+        let white = b.wrapping_sub(b'\t') < 5; // \t \n \x0b \x0c \r
+        let upper = b.wrapping_sub(b'A') < 26;
+        let f = if white {
+            b' '
+        } else {
+            b | (u8::from(upper) << 5)
+        };
+        out[i] = f;
+        spaces[i] = if f == b' ' { 0xFF } else { 0 };
+        high[i] |= b;
+    }
+    u128::from_le_bytes(spaces)
+}
+
+/// Whether a run of two spaces is in `spaces` (a [`fold_lanes`] mask), or
+/// starts at its last byte when `before`, the mask before, ends in one.
+fn has_run(spaces: u128, before: u128) -> bool {
+    spaces & (spaces >> 8) != 0 || (before >> 120) & spaces & 0xFF != 0
 }
 
 /// A character of text as folded: Unicode's lower case, with the final
@@ -926,6 +974,21 @@ mod tests {
     }
 
     #[test]
+    fn a_whitespace_run_is_found_at_every_offset() {
+        for k in 0..40 {
+            let pad = "x".repeat(k);
+            for run in ["  ", " \t", "\r\n", "\n "] {
+                let src = format!("{pad}{run}y");
+                assert!(!fold_byte_for_byte(&src, &mut Vec::new()), "{src:?}");
+            }
+            let src = format!("{pad} y z\t");
+            let mut out = Vec::new();
+            assert!(fold_byte_for_byte(&src, &mut out), "{src:?}");
+            assert_eq!(out, format!("{pad} y z ").as_bytes());
+        }
+    }
+
+    #[test]
     fn folds_as_unicode_lowercases() {
         for c in (0..=0x17F)
             .chain(0x1FF0..=0x2080)
@@ -1011,6 +1074,31 @@ mod tests {
                 .collect();
             want.sort_unstable();
             assert_eq!(got, want, "{len}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The fold without a map is taken exactly when folding keeps every
+        /// offset, and then gives the mapped fold's bytes: texts of every
+        /// length around the sixteen-byte blocks, with runs and non-ASCII
+        /// characters at their edges.
+        #[test]
+        fn byte_for_byte_fold_is_taken_exactly_when_offsets_are_kept(
+            src in "[aZ \t\n\r.é“Éß\u{a0}İ\u{212a}]{0,70}",
+        ) {
+            let mut slow = (Vec::new(), Vec::new());
+            fold_mapped(&src, &mut slow.0, &mut slow.1);
+            // Kept: each folded byte maps to the start of the source
+            // character at its own offset.
+            let start_of = |i: usize| (0..=i).rev().find(|&k| src.is_char_boundary(k)).unwrap_or(0);
+            let kept = slow.0.len() == src.len()
+                && slow.1.iter().enumerate().all(|(i, &at)| at as usize == start_of(i));
+            // After other text, as in a batch.
+            let mut fast = b"Earlier text".to_vec();
+            proptest::prop_assert_eq!(fold_byte_for_byte(&src, &mut fast), kept, "{:?}", src);
+            if kept {
+                proptest::prop_assert_eq!(&fast[12..], &slow.0[..], "{:?}", src);
+            }
         }
     }
 
