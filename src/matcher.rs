@@ -701,9 +701,14 @@ fn scan_dfa(dfa: &dfa::DFA, hay: &[u8], raw: &mut Vec<Raw>) {
     // In step with each other for as long as the shortest (the first, which
     // has no warm-up), then each on its own to its end.
     let steps = own[1] - from[0];
-    for i in 0..steps {
-        for j in 0..STREAMS {
-            sid[j] = dfa.next_state(Anchored::No, sid[j], hay[from[j] + i]);
+    // Each stream's bytes for the steps in step, as slices of one length:
+    // the loop then reads them without a bounds check a byte. (Written out
+    // for four streams; another count fails to compile here.)
+    let lanes: [&[u8]; STREAMS] = std::array::from_fn(|j| &hay[from[j]..from[j] + steps]);
+    let [a, b, c, d] = lanes;
+    for (i, (((&ba, &bb), &bc), &bd)) in a.iter().zip(b).zip(c).zip(d).enumerate() {
+        for (j, byte) in [ba, bb, bc, bd].into_iter().enumerate() {
+            sid[j] = dfa.next_state(Anchored::No, sid[j], byte);
         }
         for j in 0..STREAMS {
             let end = from[j] + i + 1;
