@@ -106,6 +106,12 @@ impl JsonFinding<'_> {
     /// The keys up to `matched`. Returns where in `buf` the match is,
     /// escaped (between its quotes).
     fn write_head(&self, buf: &mut Vec<u8>, path: &[u8]) -> Range<usize> {
+        self.write_place(buf, path);
+        self.write_matched(buf)
+    }
+
+    /// The keys before `matched`: the path and the numbers.
+    fn write_place(&self, buf: &mut Vec<u8>, path: &[u8]) {
         buf.extend_from_slice(b"{\"path\":");
         buf.extend_from_slice(path);
         number(buf, b",\"line\":", self.line);
@@ -114,6 +120,11 @@ impl JsonFinding<'_> {
         number(buf, b",\"end_column\":", self.end_column);
         number(buf, b",\"byte_start\":", self.byte_start);
         number(buf, b",\"byte_end\":", self.byte_end);
+    }
+
+    /// The `matched` key. Returns where in `buf` the match is, escaped
+    /// (between its quotes).
+    fn write_matched(&self, buf: &mut Vec<u8>) -> Range<usize> {
         buf.extend_from_slice(b",\"matched\":");
         let start = buf.len() + 1;
         json_string(buf, self.matched);
@@ -199,6 +210,11 @@ struct Words {
     /// The first finding's message around its `matched` (a jargon message
     /// quotes the match between words of the entry's), raw and escaped.
     message: Option<MessageParts>,
+    /// For findings whose match is the term itself (the same text in
+    /// memory) and whose message is this one (likewise): the keys from
+    /// `matched` to `message` as JSON. Most jargon findings are such, and
+    /// write these keys as one copy.
+    as_term: Option<(Text, Vec<u8>)>,
 }
 
 /// A message as `before` + the match + `after`.
@@ -302,7 +318,7 @@ fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
         json.write_with_path(buf, path);
         return;
     };
-    let matched = json.write_head(buf, path);
+    json.write_place(buf, path);
     WORDS.with_borrow_mut(|slots| {
         let slot = &mut slots[word_slot(term)];
         let words = match slot {
@@ -319,11 +335,27 @@ fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
                     explanation: f.explanation.clone(),
                     json: words,
                     message: MessageParts::new(&f.message, &f.matched),
+                    as_term: None,
                 }))
             }
         };
+        if !Shared::ptr_eq(&f.matched, term) {
+            let matched = json.write_matched(buf);
+            buf.extend_from_slice(&words.json);
+            json.write_message(buf, words.message.as_ref().map(|p| (p, matched)));
+            return;
+        }
+        if let Some((message, keys)) = &words.as_term
+            && Shared::ptr_eq(message, &f.message)
+        {
+            buf.extend_from_slice(keys);
+            return;
+        }
+        let from = buf.len();
+        let matched = json.write_matched(buf);
         buf.extend_from_slice(&words.json);
         json.write_message(buf, words.message.as_ref().map(|p| (p, matched)));
+        words.as_term = Some((f.message.clone(), buf[from..].to_vec()));
     });
     json.write_rest(buf);
 }
@@ -532,7 +564,31 @@ mod tests {
             message: message.into(),
             ..base.clone()
         };
+        // Matches that are the term itself, with the entry's message or
+        // with another (the same text elsewhere, or other text).
+        let term = Shared::Static(crate::finding::intern("DDP"));
+        let said = "finance readers may not know \"DDP\": write \"duty paid\"";
+        let as_term = |message: Text| Finding {
+            matched: term.clone(),
+            term: Some(term.clone()),
+            message,
+            ..base.clone()
+        };
+        let kept = || as_term(Shared::Static(crate::finding::intern(said)));
         let findings = vec![
+            kept(),
+            kept(),
+            as_term(said.into()),
+            kept(),
+            as_term(Shared::Static(crate::finding::intern(
+                "DDP is not explained",
+            ))),
+            with_message("DDP", said),
+            Finding {
+                term: Some("DDP".into()),
+                ..kept()
+            },
+            kept(),
             base.clone(),
             base.clone(),
             with_message(
