@@ -541,7 +541,26 @@ impl CaseChange {
 
 /// The case [`match_case`] gives a replacement of `matched`.
 fn case_change(matched: &str, spelling: &str, sentence_start: bool) -> CaseChange {
-    // Letters only, without collecting them: this runs for every finding.
+    // Most matches start with a lower-case ASCII letter: then no word of
+    // the match is capitalised, nor is it upper case, whatever the
+    // spelling, and only the sentence start is left to tell.
+    if matched
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_lowercase)
+    {
+        return if sentence_start {
+            CaseChange::Capitalized
+        } else {
+            CaseChange::AsWritten
+        };
+    }
+    case_change_by_letters(matched, spelling, sentence_start)
+}
+
+/// [`case_change`], told from the letters alone.
+fn case_change_by_letters(matched: &str, spelling: &str, sentence_start: bool) -> CaseChange {
+    // Letters only, without collecting them: this runs for many findings.
     fn letters(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
         s.chars().filter(|c| c.is_alphabetic())
     }
@@ -554,8 +573,7 @@ fn case_change(matched: &str, spelling: &str, sentence_start: bool) -> CaseChang
     let mut words = matched.split_whitespace();
     let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     // A match does not start with white space: its first character is its
-    // first word's, and tells most matches (lower case) without splitting
-    // them.
+    // first word's, and tells many matches without splitting them.
     let title =
         capital(matched.trim_start()) && words.clone().nth(1).is_some() && words.all(capital);
     if title && !spelling_upper {
@@ -616,6 +634,21 @@ mod tests {
         assert_eq!(capitalize("ßtraße"), "SStraße");
         assert_eq!(match_case("DDP", "DDP", "élan", true), "Élan");
         assert_eq!(capitalize(""), "");
+    }
+
+    proptest::proptest! {
+        /// The lower-case shortcut gives what the letters give.
+        #[test]
+        fn a_lower_case_match_keeps_the_case_its_letters_give(
+            matched in "[a-zA-Z0-9ßé ]{1,12}",
+            spelling in "[a-zA-Z ]{1,12}",
+            sentence_start: bool,
+        ) {
+            proptest::prop_assert_eq!(
+                case_change(&matched, &spelling, sentence_start),
+                case_change_by_letters(&matched, &spelling, sentence_start)
+            );
+        }
     }
 
     #[test]
