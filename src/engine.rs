@@ -233,11 +233,13 @@ impl Engine {
             config: &self.config,
         };
         let findings = crate::suppress::apply(&ctx, rules::run(&ctx));
+        // The segments are done with: their buffers serve the next file's.
+        crate::document::recycle(doc.segments);
         let info = DocInfo {
             is_invoice: doc.invoice.is_some(),
             audience,
             lang,
-            notes: doc.notes.clone(),
+            notes: doc.notes,
         };
         (
             Outcome::Checked {

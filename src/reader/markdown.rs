@@ -98,14 +98,10 @@ pub fn read(src: &str) -> Result<Document, ReadError> {
     Ok(doc)
 }
 
-/// Ends the segment being built: a copy is kept when it holds prose, and
-/// it is emptied for the next one. The segment being built keeps its
-/// buffers, so that its text grows in place; the copy is one allocation of
-/// the right size for each buffer (growing a fresh segment's text and
-/// pieces reallocated them about five times a segment).
+/// Ends the segment being built: it is kept when it holds prose, and the
+/// next one starts empty (see [`Document::push_built`]).
 fn flush(doc: &mut Document, seg: &mut Segment) {
-    doc.push_copy(seg);
-    seg.clear();
+    doc.push_built(seg);
 }
 
 /// HTML comments in `range` of `src`, as directives for suppressions.
