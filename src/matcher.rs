@@ -137,10 +137,10 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
     let folded = &mut out[base..];
     // Sixteen bytes at a time, in a loop of known length that the compiler
     // turns into vector instructions (through `extend`, it folded one byte
-    // at a time: six instructions a byte); the last few bytes padded to
-    // sixteen, as segments are short (a paragraph, a cell: most of them
-    // under a hundred bytes, where a byte-at-a-time tail cost as much as
-    // the rest).
+    // at a time: six instructions a byte); the last few bytes as a block
+    // too, as segments are short (a paragraph, a cell: most of them under
+    // a hundred bytes, where a byte-at-a-time tail cost as much as the
+    // rest).
     let mut run = false;
     let mut before = 0u128;
     let mut high = [0u8; LANES];
@@ -159,14 +159,25 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
         before = spaces;
     }
     let done = bytes.len() - bytes.len() % LANES;
-    if done < bytes.len() {
-        // Padded with a letter: neither a space nor a non-ASCII byte.
+    if done < bytes.len() && done > 0 {
+        // The last sixteen bytes, over the end of the block before: folded
+        // again, they fold the same, and a run among them is a run (the
+        // pair across their start was in that block).
+        let at = bytes.len() - LANES;
+        if let (Ok(out), Ok(src)) = (
+            <&mut [u8; LANES]>::try_from(&mut folded[at..]),
+            <&[u8; LANES]>::try_from(&bytes[at..]),
+        ) {
+            run |= has_run(fold_lanes(src, out, &mut high), 0);
+        }
+    } else if done < bytes.len() {
+        // Shorter than a block: padded with a letter, neither a space nor
+        // a non-ASCII byte.
         let mut src = [b'a'; LANES];
         let mut out = [0; LANES];
-        let tail = &bytes[done..];
-        src[..tail.len()].copy_from_slice(tail);
-        run |= has_run(fold_lanes(&src, &mut out, &mut high), before);
-        folded[done..].copy_from_slice(&out[..tail.len()]);
+        src[..bytes.len()].copy_from_slice(bytes);
+        run |= has_run(fold_lanes(&src, &mut out, &mut high), 0);
+        folded.copy_from_slice(&out[..bytes.len()]);
     }
     // A whitespace run needs the map.
     if run {
