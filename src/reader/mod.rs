@@ -129,6 +129,11 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ReadError> {
     if memchr::memchr(0, bytes).is_some() {
         return Err(ReadError::Skip("binary file (contains NUL bytes)".into()));
     }
+    // Checked with vector instructions (simdutf8: several times std's
+    // speed on a tree's worth of text); std says where a bad byte is.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Ok(text);
+    }
     std::str::from_utf8(bytes).map_err(|e| ReadError::Invalid {
         message: format!(
             "not valid UTF-8: first bad byte at offset {}",
