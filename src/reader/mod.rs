@@ -33,15 +33,24 @@ impl Format {
         let ext = std::path::Path::new(path)
             .extension()
             .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("md" | "markdown" | "mdx") => Format::Markdown,
-            Some("html" | "htm" | "xhtml") => Format::Html,
-            Some("eml") => Format::Email,
-            Some("xml") => Format::Xml,
-            Some("csv") => Format::Csv,
-            _ => Format::Text,
-        }
+            .unwrap_or("");
+        // Compared in any case without a lower-case copy: this runs for
+        // every file of a tree.
+        const FORMATS: [(&str, Format); 9] = [
+            ("md", Format::Markdown),
+            ("markdown", Format::Markdown),
+            ("mdx", Format::Markdown),
+            ("html", Format::Html),
+            ("htm", Format::Html),
+            ("xhtml", Format::Html),
+            ("eml", Format::Email),
+            ("xml", Format::Xml),
+            ("csv", Format::Csv),
+        ];
+        FORMATS
+            .iter()
+            .find(|(known, _)| ext.eq_ignore_ascii_case(known))
+            .map_or(Format::Text, |&(_, format)| format)
     }
 }
 
@@ -142,4 +151,32 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ReadError> {
         help: "save the file as UTF-8 (or convert it with `iconv -t UTF-8`)".into(),
         offset: Some(e.valid_up_to()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_extension_in_any_case() {
+        for (path, format) in [
+            ("docs/a.md", Format::Markdown),
+            ("A.MD", Format::Markdown),
+            ("guide.Markdown", Format::Markdown),
+            ("page.mdx", Format::Markdown),
+            ("p.HTM", Format::Html),
+            ("p.xhtml", Format::Html),
+            ("mail/m.eml", Format::Email),
+            ("invoice.XML", Format::Xml),
+            ("lines.csv", Format::Csv),
+            ("notes.txt", Format::Text),
+            ("README", Format::Text),
+            ("docs.md/README", Format::Text),
+            (".md", Format::Text),
+            ("a.m", Format::Text),
+            ("a.mdxx", Format::Text),
+        ] {
+            assert_eq!(Format::detect(path), format, "{path}");
+        }
+    }
 }
