@@ -17,8 +17,16 @@ work=${BENCH_DIR:-${TMPDIR:-/tmp}/plainly-bench-v2-$size}
 [ -f "$work/phrasebook.yaml" ] || { echo "no bench tree in $work: run bash bench/compare.sh $size first" >&2; exit 2; }
 cd "$work"
 run() {
+  # plainly exits 1 when it finds something, as here; anything else (a
+  # crash, a bad argument) would make a build look fast, so it stops the run.
+  local status=0
   /usr/bin/time -f "%e %U %S" -o ab.one "$1" check --no-config --no-default-phrasebooks \
-    --phrasebook phrasebook.yaml --format json docs >/dev/null 2>/dev/null || true
+    --phrasebook phrasebook.yaml --format json docs >/dev/null 2>ab.err || status=$?
+  if [ "$status" != 1 ]; then
+    echo "$1 exited with $status, not 1 (findings):" >&2
+    cat ab.err >&2
+    exit 2
+  fi
   tail -n 1 ab.one
 }
 : >ab.a

@@ -19,7 +19,7 @@ pub struct Role {
     /// The files that contributed, in merge order.
     pub files: Vec<String>,
     /// Each entry's words as its findings carry them, made by the jargon
-    /// rule at the entry's first finding (see [`Words`]).
+    /// rule at the entry's first finding or fix (see [`Words`]).
     pub words: Vec<OnceLock<Words>>,
 }
 
