@@ -342,11 +342,11 @@ pub fn recycle(segments: Vec<Segment>) {
     });
 }
 
-/// Segment buffers given back by [`recycle`].
+/// Segment buffers given back by [`recycle`]: a segment's text and pieces,
+/// kept and handed on together.
 #[derive(Default)]
 struct Spare {
-    texts: Vec<String>,
-    pieces: Vec<Vec<Piece>>,
+    buffers: Vec<(String, Vec<Piece>)>,
     /// Their capacity in all, in bytes.
     bytes: usize,
 }
@@ -358,31 +358,26 @@ thread_local! {
     static SPARE: std::cell::RefCell<Spare> = std::cell::RefCell::new(Spare::default());
 }
 
+/// The bytes a segment's buffers hold.
+fn capacity((text, pieces): &(String, Vec<Piece>)) -> usize {
+    text.capacity() + pieces.capacity() * std::mem::size_of::<Piece>()
+}
+
 impl Spare {
     fn take(&mut self) -> (String, Vec<Piece>) {
-        let text = self.texts.pop().unwrap_or_default();
-        let pieces = self.pieces.pop().unwrap_or_default();
-        self.bytes -= text.capacity() + pieces.capacity() * std::mem::size_of::<Piece>();
-        (text, pieces)
+        let buffers = self.buffers.pop().unwrap_or_default();
+        self.bytes -= capacity(&buffers);
+        buffers
     }
 
     fn keep(&mut self, seg: Segment) {
-        let Segment {
-            mut text,
-            mut pieces,
-            ..
-        } = seg;
-        let text_bytes = text.capacity();
-        if text_bytes <= SPARE_BYTES / 16 && self.bytes + text_bytes <= SPARE_BYTES {
-            text.clear();
-            self.bytes += text_bytes;
-            self.texts.push(text);
-        }
-        let piece_bytes = pieces.capacity() * std::mem::size_of::<Piece>();
-        if piece_bytes <= SPARE_BYTES / 16 && self.bytes + piece_bytes <= SPARE_BYTES {
-            pieces.clear();
-            self.bytes += piece_bytes;
-            self.pieces.push(pieces);
+        let mut buffers = (seg.text, seg.pieces);
+        let bytes = capacity(&buffers);
+        if bytes <= SPARE_BYTES / 16 && self.bytes + bytes <= SPARE_BYTES {
+            buffers.0.clear();
+            buffers.1.clear();
+            self.bytes += bytes;
+            self.buffers.push(buffers);
         }
     }
 }
@@ -404,11 +399,11 @@ mod tests {
         assert_eq!(doc.prose(), ["net &"]);
         assert_eq!(doc.segments[0].to_source(&(4..5)), 4..9);
         // Given back, the buffers serve this thread's next segment.
-        let kept = |s: &Spare| (s.texts.len(), s.pieces.len(), s.bytes);
+        let kept = |s: &Spare| (s.buffers.len(), s.bytes);
         let before = SPARE.with_borrow(kept);
         recycle(std::mem::take(&mut doc.segments));
         let after = SPARE.with_borrow(kept);
-        assert_eq!((after.0, after.1), (before.0 + 1, before.1 + 1));
+        assert_eq!(after.0, before.0 + 1);
         seg.push_verbatim("x", 0);
         doc.push_built(&mut seg);
         assert_eq!(SPARE.with_borrow(kept), before);
@@ -419,7 +414,7 @@ mod tests {
         recycle(vec![large]);
         let spare = SPARE.with_borrow(kept);
         assert_eq!(spare.0, before.0);
-        assert!(spare.2 <= SPARE_BYTES);
+        assert!(spare.1 <= SPARE_BYTES);
     }
 
     #[test]

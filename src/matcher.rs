@@ -148,13 +148,7 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
         .chunks_exact_mut(LANES)
         .zip(bytes.chunks_exact(LANES));
     for (out, src) in &mut chunks {
-        let (Ok(out), Ok(src)) = (
-            <&mut [u8; LANES]>::try_from(out),
-            <&[u8; LANES]>::try_from(src),
-        ) else {
-            continue;
-        };
-        let spaces = fold_lanes(src, out, &mut high);
+        let spaces = fold_block(src, out, &mut high);
         run |= has_run(spaces, before);
         before = spaces;
     }
@@ -164,12 +158,7 @@ fn fold_byte_for_byte(src: &str, out: &mut Vec<u8>) -> bool {
         // again, they fold the same, and a run among them is a run (the
         // pair across their start was in that block).
         let at = bytes.len() - LANES;
-        if let (Ok(out), Ok(src)) = (
-            <&mut [u8; LANES]>::try_from(&mut folded[at..]),
-            <&[u8; LANES]>::try_from(&bytes[at..]),
-        ) {
-            run |= has_run(fold_lanes(src, out, &mut high), 0);
-        }
+        run |= has_run(fold_block(&bytes[at..], &mut folded[at..], &mut high), 0);
     } else if done < bytes.len() {
         // Shorter than a block: padded with a letter, neither a space nor
         // a non-ASCII byte.
@@ -235,6 +224,18 @@ fn fold_lanes(src: &[u8; LANES], out: &mut [u8; LANES], high: &mut [u8; LANES]) 
         high[i] |= b;
     }
     u128::from_le_bytes(spaces)
+}
+
+/// [`fold_lanes`] on slices of [`LANES`] bytes, as the callers cut them
+/// (of another length, nothing is folded).
+fn fold_block(src: &[u8], out: &mut [u8], high: &mut [u8; LANES]) -> u128 {
+    match (
+        <&[u8; LANES]>::try_from(src),
+        <&mut [u8; LANES]>::try_from(out),
+    ) {
+        (Ok(src), Ok(out)) => fold_lanes(src, out, high),
+        _ => 0,
+    }
 }
 
 /// Whether a run of two spaces is in `spaces` (a [`fold_lanes`] mask), or

@@ -339,13 +339,9 @@ fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
                 }))
             }
         };
-        if !Shared::ptr_eq(&f.matched, term) {
-            let matched = json.write_matched(buf);
-            buf.extend_from_slice(&words.json);
-            json.write_message(buf, words.message.as_ref().map(|p| (p, matched)));
-            return;
-        }
-        if let Some((message, keys)) = &words.as_term
+        let as_term = Shared::ptr_eq(&f.matched, term);
+        if as_term
+            && let Some((message, keys)) = &words.as_term
             && Shared::ptr_eq(message, &f.message)
         {
             buf.extend_from_slice(keys);
@@ -355,7 +351,9 @@ fn write_finding(buf: &mut Vec<u8>, f: &Finding, path: &[u8]) {
         let matched = json.write_matched(buf);
         buf.extend_from_slice(&words.json);
         json.write_message(buf, words.message.as_ref().map(|p| (p, matched)));
-        words.as_term = Some((f.message.clone(), buf[from..].to_vec()));
+        if as_term {
+            words.as_term = Some((f.message.clone(), buf[from..].to_vec()));
+        }
     });
     json.write_rest(buf);
 }

@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Context;
-use crate::catalog::{Hit, Words, same_language};
+use crate::catalog::{Catalog, Hit, Words, same_language};
 use crate::document::{Escape, Segment};
 use crate::finding::{Edit, Finding, Fix, Shared, Text, intern, intern_list};
 use crate::matcher::{Batch, normalize, select_indices};
@@ -214,8 +214,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             let location = ctx.locator.locate(seg.source, source_range.clone());
             let fix = fix_for(ctx, seg, &c.range, &source_range, matched, hits, &eligible);
             let finding = |h: &Hit, entry: &Entry, fix: Fix| {
-                let role = &catalog.roles[h.role];
-                let words = role.words[h.entry].get_or_init(|| entry_words(&role.id, entry));
+                let words = words(catalog, h);
                 // Most matches are the term as written: the finding shares
                 // the entry's term and message.
                 let same_as_term = matched == words.term;
@@ -290,6 +289,12 @@ fn explained(seg: &Segment, range: &Range<usize>) -> bool {
             .links
             .iter()
             .any(|l| l.start <= range.start && range.end <= l.end)
+}
+
+/// The words of `hit`'s entry, made at their first use.
+fn words<'c>(catalog: &'c Catalog, hit: &Hit) -> &'c Words {
+    let role = &catalog.roles[hit.role];
+    role.words[hit.entry].get_or_init(|| entry_words(&role.id, &role.entries[hit.entry]))
 }
 
 /// An entry's words as its findings carry them: interned (see
@@ -412,13 +417,10 @@ fn fix_for(
     };
     // Written as the phrasebook writes it, into text that needs no escape:
     // the fix shares the entry's interned words instead of making a copy.
-    if let (CaseChange::AsWritten, Escape::None) = (case, ctx.doc.escape) {
-        let role = &catalog.roles[chosen.role];
-        let words = role.words[chosen.entry]
-            .get_or_init(|| entry_words(&role.id, &role.entries[chosen.entry]));
-        if let [one] = words.replacements {
-            return edit(Shared::Static(one.as_str()));
-        }
+    if let (CaseChange::AsWritten, Escape::None) = (case, ctx.doc.escape)
+        && let [one] = words(catalog, chosen).replacements
+    {
+        return edit(Shared::Static(one.as_str()));
     }
     match ctx.doc.escape.apply(case.apply(replacement)) {
         Ok(replacement) => edit(replacement.into()),
