@@ -125,7 +125,12 @@ impl Engine {
         let prepared = Prepared::new(setup)?;
         let (catalog, aside) = std::thread::scope(|scope| {
             let aside = scope.spawn(|| beside(&prepared.config, &prepared.phrasebook_files));
+            // A folder holds enough text to need the automaton (see
+            // `Matcher::build_automaton`): it is built while the walk runs.
             let catalog = prepared.catalog(setup);
+            if let Ok(catalog) = &catalog {
+                catalog.matcher.build_automaton();
+            }
             (catalog, aside.join())
         });
         let aside = aside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
