@@ -63,9 +63,12 @@ pub struct Catalog {
 impl Catalog {
     /// Merges `books` in order and builds the matcher.
     pub fn new(books: Vec<Phrasebook>) -> Self {
+        use foldhash::{HashMap, HashMapExt};
         let mut roles: Vec<Role> = Vec::new();
-        // Per role: normalized term -> entry index, for merging.
-        let mut index: Vec<std::collections::HashMap<String, usize>> = Vec::new();
+        // Per role: normalized term -> entry index, for merging; and each
+        // entry's normalized term, which is also its first needle.
+        let mut index: Vec<HashMap<String, usize>> = Vec::new();
+        let mut keys: Vec<Vec<String>> = Vec::new();
         for book in books {
             let idx = match roles
                 .iter()
@@ -81,7 +84,8 @@ impl Catalog {
                         files: Vec::new(),
                         words: Vec::new(),
                     });
-                    index.push(std::collections::HashMap::new());
+                    index.push(HashMap::with_capacity(book.entries.len()));
+                    keys.push(Vec::with_capacity(book.entries.len()));
                     roles.len() - 1
                 }
             };
@@ -95,7 +99,8 @@ impl Catalog {
                 match index[idx].get(&key) {
                     Some(&i) => role.entries[i] = entry,
                     None => {
-                        index[idx].insert(key, role.entries.len());
+                        index[idx].insert(key.clone(), role.entries.len());
+                        keys[idx].push(key);
                         role.entries.push(entry);
                     }
                 }
@@ -108,19 +113,32 @@ impl Catalog {
 
         let mut needles: Vec<String> = Vec::new();
         let mut hits: Vec<Vec<Hit>> = Vec::new();
-        let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut ids: HashMap<String, usize> =
+            HashMap::with_capacity(keys.iter().map(Vec::len).sum());
         for (ri, role) in roles.iter().enumerate() {
             for (ei, entry) in role.entries.iter().enumerate() {
-                for spelling in entry.spellings() {
-                    let key = normalize(spelling);
+                for (si, spelling) in entry.spellings().enumerate() {
+                    // The term's key is the merge key (same normalized term
+                    // when a later entry replaced this one).
+                    let normalized;
+                    let key = if si == 0 {
+                        &keys[ri][ei]
+                    } else {
+                        normalized = normalize(spelling);
+                        &normalized
+                    };
                     if key.is_empty() {
                         continue;
                     }
-                    let id = *ids.entry(key.clone()).or_insert_with(|| {
-                        needles.push(key);
-                        hits.push(Vec::new());
-                        needles.len() - 1
-                    });
+                    let id = match ids.get(key) {
+                        Some(&id) => id,
+                        None => {
+                            ids.insert(key.clone(), needles.len());
+                            needles.push(key.clone());
+                            hits.push(Vec::new());
+                            needles.len() - 1
+                        }
+                    };
                     if !hits[id].iter().any(|h| h.role == ri && h.entry == ei) {
                         hits[id].push(Hit {
                             role: ri,
