@@ -841,10 +841,15 @@ fn scan_dfa(dfa: &dfa::DFA, hay: &[u8], raw: &mut Vec<Raw>) {
         for (j, byte) in [ba, bb, bc, bd].into_iter().enumerate() {
             sid[j] = dfa.next_state(Anchored::No, sid[j], byte);
         }
-        for j in 0..STREAMS {
-            let end = from[j] + i + 1;
-            if dfa.is_special(sid[j]) && end > own[j] {
-                report(sid[j], end);
+        // One branch for the four streams (`|`, not `||`): most steps reach
+        // no special state (a match, or the dead state) in any of them.
+        let [s0, s1, s2, s3] = sid;
+        if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
+            for j in 0..STREAMS {
+                let end = from[j] + i + 1;
+                if dfa.is_special(sid[j]) && end > own[j] {
+                    report(sid[j], end);
+                }
             }
         }
     }
