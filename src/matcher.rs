@@ -414,7 +414,7 @@ impl Clone for Matcher {
     }
 }
 
-/// Which of the two automata to scan with.
+/// What to scan with: needles by first byte, or one of the two automata.
 enum Automaton<'m> {
     ByFirst(&'m ByFirstByte),
     Nfa(&'m AhoCorasick),
@@ -453,8 +453,9 @@ impl ByFirstByte {
     /// Every occurrence of every needle in `hay`, as the automata find them
     /// (in another order), except those that start with an ASCII word
     /// character right after another: [`Matcher::scan`] would drop them for
-    /// their word boundary, and skipping them leaves about one byte in six
-    /// to look at in prose.
+    /// their word boundary. That leaves about one byte in three to look at
+    /// in prose, most of them spaces and punctuation, which start few
+    /// needles.
     fn scan(&self, needles: &[String], hay: &[u8], raw: &mut Vec<Raw>) {
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut after_word = false;
