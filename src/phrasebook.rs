@@ -184,32 +184,63 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
+/// A string of the compiled phrasebooks' [`TEXT`]: its start and length.
+/// `build.rs` writes the bundled phrasebooks as ranges, not `&str`s, so
+/// that the dynamic linker has no pointers to relocate in them at start-up.
+#[derive(Clone, Copy)]
+pub(crate) struct Str(u32, u32);
+
+/// A run of [`ITEMS`] (or, for a book's entries, of [`ENTRIES`]): its
+/// start and length.
+#[derive(Clone, Copy)]
+pub(crate) struct List(u32, u32);
+
 /// A bundled phrasebook compiled into the binary by `build.rs`.
 pub(crate) struct StaticBook {
-    path: &'static str,
-    role: &'static str,
-    name: Option<&'static str>,
-    language: &'static str,
-    entries: &'static [StaticEntry],
+    path: Str,
+    role: Str,
+    name: Option<Str>,
+    language: Str,
+    entries: List,
 }
 
 pub(crate) struct StaticEntry {
-    term: &'static str,
-    variants: &'static [&'static str],
-    replacements: &'static [&'static str],
-    explanation: Option<&'static str>,
+    term: Str,
+    variants: List,
+    replacements: List,
+    explanation: Option<Str>,
     policy: Policy,
     case_sensitive: bool,
     severity: Severity,
-    flag: &'static [&'static str],
-    pass: &'static [&'static str],
+    flag: List,
+    pass: List,
     line: usize,
 }
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
-fn owned(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+impl Str {
+    /// The string, or "" if the range were not in [`TEXT`] (`build.rs`
+    /// makes them all, and the suite compares the result with the YAML).
+    fn text(self) -> &'static str {
+        let start = self.0 as usize;
+        TEXT.get(start..start + self.1 as usize).unwrap_or_default()
+    }
+
+    fn owned(self) -> String {
+        self.text().to_string()
+    }
+}
+
+impl List {
+    fn range(self) -> std::ops::Range<usize> {
+        self.0 as usize..self.0 as usize + self.1 as usize
+    }
+
+    fn owned(self) -> Vec<String> {
+        let items = ITEMS.get(self.range()).unwrap_or_default();
+        items.iter().map(|s| s.owned()).collect()
+    }
 }
 
 /// Loads every bundled phrasebook from the data `build.rs` compiled in: no
@@ -219,27 +250,28 @@ pub fn load_bundled() -> Result<Vec<Phrasebook>, Vec<SourceError>> {
     Ok(COMPILED
         .iter()
         .map(|b| Phrasebook {
-            role: b.role.to_string(),
-            name: b.name.map(str::to_string),
-            language: b.language.to_string(),
-            path: b.path.to_string(),
-            entries: b
-                .entries
+            role: b.role.owned(),
+            name: b.name.map(Str::owned),
+            language: b.language.owned(),
+            path: b.path.owned(),
+            entries: ENTRIES
+                .get(b.entries.range())
+                .unwrap_or_default()
                 .iter()
                 .map(|e| Entry {
-                    term: e.term.to_string(),
-                    variants: owned(e.variants),
-                    replacements: owned(e.replacements),
-                    explanation: e.explanation.map(str::to_string),
+                    term: e.term.owned(),
+                    variants: e.variants.owned(),
+                    replacements: e.replacements.owned(),
+                    explanation: e.explanation.map(Str::owned),
                     policy: e.policy,
                     case_sensitive: e.case_sensitive,
                     severity: e.severity,
                     examples: Examples {
-                        flag: owned(e.flag),
-                        pass: owned(e.pass),
+                        flag: e.flag.owned(),
+                        pass: e.pass.owned(),
                     },
                     origin: Origin {
-                        path: b.path.to_string(),
+                        path: b.path.owned(),
                         line: e.line,
                     },
                 })
