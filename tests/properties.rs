@@ -34,7 +34,9 @@ const TEXT_CHARS: &[char] = &[
 ];
 
 /// Characters of terms: few, so that random text contains them.
-const TERM_CHARS: &[char] = &['a', 'b', 'A', 'ö', 'ß', 'σ', 'Σ', 'İ', '-', '#'];
+/// `’` and `€` are characters that are not word characters and not ASCII:
+/// a term may start with one right after a letter (`it’s`).
+const TERM_CHARS: &[char] = &['a', 'b', 'A', 'ö', 'ß', 'σ', 'Σ', 'İ', '-', '#', '’', '€'];
 
 /// Whitespace runs a term's spaces may be written as.
 const GAPS: &[&str] = &[" ", "  ", "\n", "\r\n", "\t", "\u{a0}", " \n "];
