@@ -35,10 +35,15 @@ pub fn normalize(s: &str) -> String {
 /// and "SKU-like".
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric() || c == '_'
+        is_ascii_word_byte(c as u8)
     } else {
         regex_syntax::is_word_character(c)
     }
+}
+
+/// [`is_word_char`] for an ASCII byte.
+fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Texts folded for matching, one after another, with a map from each
@@ -461,11 +466,10 @@ impl ByFirstByte {
     /// in prose, most of them spaces and punctuation, which start few
     /// needles.
     fn scan(&self, needles: &[String], hay: &[u8], raw: &mut Vec<Raw>) {
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut after_word = false;
         for (start, &b) in hay.iter().enumerate() {
-            let inside_word = after_word && is_word(b);
-            after_word = is_word(b);
+            let inside_word = after_word && is_ascii_word_byte(b);
+            after_word = is_ascii_word_byte(b);
             if inside_word {
                 continue;
             }
@@ -704,6 +708,12 @@ impl Matcher {
     /// one scan each: the DFA's scan is split into streams that run side by
     /// side (see [`scan_dfa`]).
     pub fn scan(&self, batch: &mut Batch) {
+        let automaton = self.automaton(batch.folded.bytes.len());
+        self.scan_with(automaton, batch);
+    }
+
+    /// [`Matcher::scan`] with the given automaton.
+    fn scan_with(&self, automaton: Option<Automaton<'_>>, batch: &mut Batch) {
         let Batch {
             folded,
             raw,
@@ -713,20 +723,6 @@ impl Matcher {
         raw.clear();
         candidates.clear();
         spans.clear();
-        let hay = folded.bytes.as_slice();
-        let automaton = self.automaton(hay.len());
-        self.scan_with(automaton, folded, raw, candidates, spans);
-    }
-
-    /// [`Matcher::scan`] with the given automaton.
-    fn scan_with(
-        &self,
-        automaton: Option<Automaton<'_>>,
-        folded: &Folded,
-        raw: &mut Vec<Raw>,
-        candidates: &mut Vec<Candidate>,
-        spans: &mut Vec<Range<usize>>,
-    ) {
         let hay = folded.bytes.as_slice();
         match automaton {
             None => {}
@@ -1278,11 +1274,7 @@ mod tests {
                 Automaton::Nfa(nfa.nfa().unwrap()),
                 Automaton::ByFirst(&by_first),
             ] {
-                let Batch { folded, raw, candidates, spans } = &mut batch;
-                raw.clear();
-                candidates.clear();
-                spans.clear();
-                nfa.scan_with(Some(automaton), folded, raw, candidates, spans);
+                nfa.scan_with(Some(automaton), &mut batch);
                 for (k, t) in texts.iter().enumerate() {
                     let alone = nfa.find(t);
                     proptest::prop_assert_eq!(batch.candidates(k), alone.as_slice(), "{:?}", t);
